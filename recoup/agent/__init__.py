@@ -1,0 +1,1 @@
+"""The agent: the loop that works one account, its model clients and the runner."""

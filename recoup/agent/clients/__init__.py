@@ -1,0 +1,1 @@
+"""Model clients: one interface, several ways to answer (OpenAI-compatible, offline, replay)."""

@@ -1,0 +1,143 @@
+"""One tool call, start to end: validate, check against the guardrails, run,
+audit. The agent loop and a person's approval both go through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from recoup.guardrails.check import check
+from recoup.guardrails.verdict import Verdict, VerdictKind
+from recoup.ledger import audit
+from recoup.ledger.models import EscalationCategory
+from recoup.tools.base import RunContext, ToolFailure, dump
+from recoup.tools.escalate import open_escalation
+from recoup.tools.registry import ToolCallError, ToolRegistry
+
+APPROVAL_CATEGORY = {
+    "tone.cap": EscalationCategory.TONE_APPROVAL,
+    "concession.payment_plan": EscalationCategory.PAYMENT_PLAN,
+    "promise.horizon": EscalationCategory.PAYMENT_PLAN,
+}
+
+
+@dataclass
+class CallOutcome:
+    """What happened to one call, and what the model is told."""
+
+    name: str
+    status: str  # ok | denied | held | invalid | failed
+    result: dict[str, Any]
+    verdict: Verdict | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def executed(self) -> bool:
+        return self.status == "ok"
+
+
+def execute_call(
+    ctx: RunContext,
+    registry: ToolRegistry,
+    name: str,
+    arguments: str | dict[str, Any],
+    *,
+    approved: bool = False,
+) -> CallOutcome:
+    """Run one call inside ``ctx.session``'s transaction; the caller commits."""
+    now = ctx.clock.now()
+    try:
+        args = registry.parse(name, arguments)
+    except ToolCallError as exc:
+        audit.record(
+            ctx.session,
+            at=now,
+            actor=ctx.actor,
+            action=name[:64],
+            verdict="invalid",
+            reason=str(exc),
+            customer_id=ctx.customer_id,
+            run_id=ctx.run_id,
+        )
+        return CallOutcome(name, "invalid", {"error": str(exc)})
+    shown = args.model_dump(mode="json")
+    verdict = check(ctx, name, args, approved=approved)
+    if verdict.kind is VerdictKind.DENY:
+        _audit_verdict(ctx, name, verdict, shown)
+        return CallOutcome(
+            name,
+            "denied",
+            {"denied": True, "rule": verdict.rule_id, "reason": verdict.reason},
+            verdict,
+            shown,
+        )
+    if verdict.kind is VerdictKind.NEEDS_APPROVAL:
+        _audit_verdict(ctx, name, verdict, shown)
+        escalation = hold_for_approval(ctx, name, args, verdict)
+        return CallOutcome(
+            name,
+            "held",
+            {
+                "held_for_approval": True,
+                "escalation_id": escalation.id,
+                "rule": verdict.rule_id,
+                "reason": verdict.reason,
+            },
+            verdict,
+            shown,
+        )
+    tool = registry.get(name)
+    try:
+        with ctx.session.begin_nested():
+            result = tool(ctx, args)
+    except ToolFailure as exc:
+        audit.record(
+            ctx.session,
+            at=now,
+            actor=ctx.actor,
+            action=name,
+            verdict="failed",
+            reason=str(exc),
+            customer_id=ctx.customer_id,
+            run_id=ctx.run_id,
+        )
+        return CallOutcome(name, "failed", {"error": str(exc)}, verdict, shown)
+    return CallOutcome(name, "ok", dump(result), verdict, shown)
+
+
+def hold_for_approval(ctx: RunContext, name: str, args: BaseModel, verdict: Verdict) -> Any:
+    category = APPROVAL_CATEGORY.get(verdict.rule_id or "", EscalationCategory.CONCESSION)
+    invoices = list(getattr(args, "invoice_numbers", []) or [])
+    return open_escalation(
+        ctx,
+        category=category,
+        reason=verdict.reason,
+        recommendation=f"Approve the held {name} if the exception is acceptable.",
+        invoice_numbers=invoices,
+        held_action={"tool": name, "args": args.model_dump(mode="json")},
+        rule_id=verdict.rule_id,
+    )
+
+
+def _audit_verdict(ctx: RunContext, name: str, verdict: Verdict, shown: dict[str, Any]) -> None:
+    audit.record(
+        ctx.session,
+        at=ctx.clock.now(),
+        actor=ctx.actor,
+        action=name,
+        verdict=verdict.kind.value,
+        rule_id=verdict.rule_id,
+        reason=verdict.reason,
+        customer_id=ctx.customer_id,
+        run_id=ctx.run_id,
+        detail={"args": _brief(shown)},
+    )
+
+
+def _brief(shown: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: (value[:300] + "…" if isinstance(value, str) and len(value) > 300 else value)
+        for key, value in shown.items()
+    }

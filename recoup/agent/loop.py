@@ -1,0 +1,212 @@
+"""The loop that works one account for one trigger: model ⇄ tools, until the
+model stops or the step budget runs out. Every step lands in the run's trace.
+
+No database transaction is held while the model thinks: each tool call is
+checked, run and committed on its own, so concurrent runs never wait on each
+other's locks and a crash loses at most the call in flight.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from recoup.agent.clients.base import ChatMessage, ModelClient, ModelError
+from recoup.agent.execute import CallOutcome, execute_call
+from recoup.agent.trigger import build_trigger, describe
+from recoup.clock import Clock
+from recoup.guardrails.facts import Facts
+from recoup.guardrails.policy import Policy
+from recoup.guardrails.rules.escalation import required_escalation
+from recoup.ledger.db import session as open_session
+from recoup.ledger.models import AgentRun, EscalationCategory, Event, EventKind
+from recoup.prompts import system_prompt, trigger_message
+from recoup.tools.base import RunContext
+from recoup.tools.escalate import open_escalation
+from recoup.tools.followup import set_followup
+from recoup.tools.registry import ToolRegistry, default_registry
+
+log = structlog.get_logger(__name__)
+TRACE_TEXT_CHARS = 2000
+
+
+@dataclass
+class AgentDeps:
+    engine: Engine
+    clock: Clock
+    policy: Policy
+    model: ModelClient
+    registry: ToolRegistry = field(default_factory=default_registry)
+    mail_from: str = "ar@recoup.example"
+
+    def context(self, session: Session, customer_id: int, run_id: int | None) -> RunContext:
+        return RunContext(
+            session=session,
+            customer_id=customer_id,
+            clock=self.clock,
+            policy=self.policy,
+            run_id=run_id,
+            mail_from=self.mail_from,
+        )
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    customer_id: int
+    outcome: str
+    steps: int
+    calls: list[CallOutcome]
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+async def run_account(deps: AgentDeps, customer_id: int, events: list[Event]) -> RunResult:
+    started = time.perf_counter()
+    with open_session(deps.engine) as session:
+        run = AgentRun(
+            customer_id=customer_id,
+            trigger=describe(events)[:200],
+            model=deps.model.name[:120],
+            started_at=deps.clock.now(),
+        )
+        session.add(run)
+        session.commit()
+        run_id = run.id or 0
+        trigger = build_trigger(session, events, deps.clock.now())
+        session.commit()
+
+    messages: list[ChatMessage] = [
+        {"role": "system", "content": system_prompt(deps.policy)},
+        {"role": "user", "content": trigger_message(trigger)},
+    ]
+    trace: list[dict[str, Any]] = [{"type": "trigger", "trigger": trigger}]
+    calls: list[CallOutcome] = []
+    tokens = [0, 0]
+    outcome = "completed"
+    steps = 0
+    tools = deps.registry.specs()
+    while True:
+        if steps >= deps.policy.cadence.max_agent_steps:
+            outcome = "step_budget"
+            break
+        steps += 1
+        model_started = time.perf_counter()
+        try:
+            response = await deps.model.complete(messages, tools)
+        except ModelError as exc:
+            trace.append({"type": "model_error", "step": steps, "error": str(exc)[:500]})
+            outcome = "model_error"
+            break
+        tokens[0] += response.usage.prompt_tokens
+        tokens[1] += response.usage.completion_tokens
+        trace.append(
+            {
+                "type": "model",
+                "step": steps,
+                "content": (response.content or "")[:TRACE_TEXT_CHARS],
+                "tool_calls": [c.model_dump() for c in response.tool_calls],
+                "latency_ms": round((time.perf_counter() - model_started) * 1000),
+                "usage": response.usage.model_dump(),
+            }
+        )
+        messages.append(response.as_message())
+        if not response.tool_calls:
+            break
+        with open_session(deps.engine) as session:
+            ctx = deps.context(session, customer_id, run_id)
+            for call in response.tool_calls:
+                result = execute_call(ctx, deps.registry, call.name, call.arguments)
+                session.commit()
+                calls.append(result)
+                trace.append(
+                    {
+                        "type": "tool",
+                        "step": steps,
+                        "name": call.name,
+                        "status": result.status,
+                        "rule": result.verdict.rule_id if result.verdict else None,
+                        "result": result.result if call.name != "get_account_state" else "…",
+                    }
+                )
+                messages.append(
+                    {"role": "tool", "tool_call_id": call.id, "content": _tool_content(result)}
+                )
+
+    with open_session(deps.engine) as session:
+        ctx = deps.context(session, customer_id, run_id)
+        ctx.actor = "system"
+        finishing = _finish_account(ctx, outcome)
+        trace.extend(finishing)
+        run = session.get(AgentRun, run_id)
+        assert run is not None
+        run.finished_at = deps.clock.now()
+        run.steps = steps
+        run.prompt_tokens, run.completion_tokens = tokens
+        run.latency_ms = round((time.perf_counter() - started) * 1000)
+        run.outcome = outcome
+        run.trace = trace
+        session.commit()
+    log.info(
+        "agent_run",
+        run_id=run_id,
+        customer_id=customer_id,
+        outcome=outcome,
+        steps=steps,
+        calls=[f"{c.name}:{c.status}" for c in calls],
+    )
+    return RunResult(run_id, customer_id, outcome, steps, calls, tokens[0], tokens[1])
+
+
+def _tool_content(result: CallOutcome) -> str:
+    import json
+
+    return json.dumps(result.result, ensure_ascii=False, default=str)
+
+
+def _finish_account(ctx: RunContext, outcome: str) -> list[dict[str, Any]]:
+    """Leave the account with a next step on record, whatever the model did."""
+    notes: list[dict[str, Any]] = []
+    account = ctx.account()
+    if outcome in {"step_budget", "model_error"}:
+        escalation = open_escalation(
+            ctx,
+            category=EscalationCategory.STEP_BUDGET,
+            reason=f"the agent run ended with {outcome}; the account needs a look",
+            recommendation="Review the run's trace and decide the next step.",
+        )
+        notes.append({"type": "finish", "escalated": escalation.id, "why": outcome})
+        return notes
+    facts = Facts(account=account, policy=ctx.policy, now=ctx.clock.now(), session=ctx.session)
+    needed = required_escalation(facts)
+    if needed is not None:
+        escalation = open_escalation(
+            ctx,
+            category=needed.category,
+            reason=needed.reason,
+            recommendation="Decide whether collection continues, and how.",
+            message_id=needed.message_id,
+        )
+        notes.append({"type": "finish", "escalated": escalation.id, "why": needed.reason})
+        account = ctx.account()
+    if account.customer.taken_over or not account.open_invoices:
+        return notes
+    pending = ctx.session.exec(
+        select(Event.id).where(
+            Event.customer_id == ctx.customer_id,
+            col(Event.processed_at).is_(None),
+            col(Event.kind).in_([EventKind.FOLLOWUP_DUE.value, EventKind.PROMISE_DUE.value]),
+        )
+    ).first()
+    if pending is None:
+        days = ctx.policy.cadence.default_followup_days
+        on = (ctx.clock.now() + timedelta(days=days)).date()
+        set_followup(ctx, on, f"no next step was set; look again in {days} days")
+        notes.append({"type": "finish", "followup": on.isoformat()})
+    return notes

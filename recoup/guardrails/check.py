@@ -1,0 +1,77 @@
+"""Check one tool call against the policy and the ledger, before it runs.
+
+The rules for each tool run in order; the first denial wins. Approval-level
+objections are collected: the call is held for a person unless this call
+carries that person's approval already (an approved held action), in which
+case only denials can stop it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from recoup.guardrails.facts import Facts
+from recoup.guardrails.rules import (
+    concessions,
+    contact,
+    content,
+    escalation,
+    holds,
+    ledger_calls,
+    pause,
+    tone,
+)
+from recoup.guardrails.verdict import ALLOW, Verdict, VerdictKind
+from recoup.tools.base import RunContext
+
+Rule = Callable[[Facts, Any], Verdict | None]
+
+OUTREACH_RULES: tuple[Rule, ...] = (
+    pause.global_pause,
+    pause.account_pause,
+    pause.blocking_escalation,
+    contact.recipients,
+    content.invoices_exist,
+    holds.invoices_on_hold,
+    escalation.forced_escalation,
+    contact.quiet_hours,
+    contact.frequency,
+    content.amounts_match,
+    content.undeclared_concession,
+    tone.tone,
+    concessions.concession_limits,
+)
+
+RULES: dict[str, Sequence[Rule]] = {
+    "send_email": OUTREACH_RULES,
+    "log_promise": (ledger_calls.promise_terms,),
+    "open_dispute": (ledger_calls.dispute_target,),
+    "schedule_followup": (ledger_calls.followup_date,),
+    "escalate": (),
+    "get_account_state": (),
+}
+
+
+def check(ctx: RunContext, tool_name: str, args: BaseModel, *, approved: bool = False) -> Verdict:
+    rules = RULES.get(tool_name)
+    if rules is None:
+        return Verdict(VerdictKind.DENY, "tool.unknown", f"no guardrail rules for {tool_name}")
+    if not rules:
+        return ALLOW
+    facts = Facts(
+        account=ctx.account(), policy=ctx.policy, now=ctx.clock.now(), session=ctx.session
+    )
+    held: Verdict | None = None
+    for rule in rules:
+        verdict = rule(facts, args)
+        if verdict is None or verdict.allowed:
+            continue
+        if verdict.kind is VerdictKind.DENY:
+            return verdict
+        held = held or verdict
+    if held is not None and not approved:
+        return held
+    return ALLOW

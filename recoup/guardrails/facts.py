@@ -1,0 +1,23 @@
+"""What a rule may look at: the account as stored, the policy, the time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from recoup.guardrails.policy import Policy
+from recoup.ledger.state import Account
+
+
+@dataclass(frozen=True)
+class Facts:
+    account: Account
+    policy: Policy
+    now: datetime
+    session: Session
+
+    @property
+    def today(self) -> date:
+        return self.now.date()

@@ -1,0 +1,178 @@
+"""The collections policy: what the agent may do on its own.
+
+A collector edits it as TOML; ``load_policy`` validates it and names the key
+and the reason when something is wrong.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import time
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_POLICY_PATH = Path(__file__).parent / "default_policy.toml"
+
+
+class Tone(IntEnum):
+    """How firm an email is, softest first."""
+
+    COURTESY = 1
+    FRIENDLY = 2
+    FIRM = 3
+    FINAL = 4
+
+    @classmethod
+    def parse(cls, value: str | Tone) -> Tone:
+        return value if isinstance(value, Tone) else cls[value.upper()]
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used, with the offending key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ContactRules(_Section):
+    min_days_between_touches: Annotated[int, Field(ge=0, le=60)] = 3
+    max_touches_per_week: Annotated[int, Field(ge=0, le=14)] = 2
+    quiet_hours_start: time = time(19, 0)
+    quiet_hours_end: time = time(8, 0)
+    quiet_weekdays: list[Annotated[int, Field(ge=0, le=6)]] = [5, 6]
+
+    def is_quiet(self, local_hour_minute: time, weekday: int) -> bool:
+        if weekday in self.quiet_weekdays:
+            return True
+        start, end = self.quiet_hours_start, self.quiet_hours_end
+        if start == end:
+            return False
+        if start < end:
+            return start <= local_hour_minute < end
+        return local_hour_minute >= start or local_hour_minute < end
+
+
+class ToneRules(_Section):
+    """The firmest tone allowed, by days past due of the oldest invoice named."""
+
+    current: str = "courtesy"
+    days_1_30: str = "friendly"
+    days_31_60: str = "firm"
+    days_61_90: str = "firm"
+    days_over_90: str = "final"
+    strategic_cap: str = "friendly"
+    segment_caps: dict[str, str] = {"enterprise": "firm"}
+
+    @field_validator(
+        "current", "days_1_30", "days_31_60", "days_61_90", "days_over_90", "strategic_cap"
+    )
+    @classmethod
+    def _known_tone(cls, value: str) -> str:
+        _check_tone(value)
+        return value.lower()
+
+    @field_validator("segment_caps")
+    @classmethod
+    def _known_tones(cls, value: dict[str, str]) -> dict[str, str]:
+        for tone in value.values():
+            _check_tone(tone)
+        return {segment: tone.lower() for segment, tone in value.items()}
+
+    def allowed_for_age(self, days_past_due: int) -> Tone:
+        if days_past_due <= 0:
+            name = self.current
+        elif days_past_due <= 30:
+            name = self.days_1_30
+        elif days_past_due <= 60:
+            name = self.days_31_60
+        elif days_past_due <= 90:
+            name = self.days_61_90
+        else:
+            name = self.days_over_90
+        return Tone.parse(name)
+
+
+def _check_tone(value: str) -> None:
+    if value.upper() not in Tone.__members__:
+        raise ValueError(f"unknown tone {value!r}; use one of {[t.label for t in Tone]}")
+
+
+class ConcessionLimits(_Section):
+    max_discount_pct: Annotated[float, Field(ge=0, le=100)] = 0.0
+    max_fee_waiver_cents: Annotated[int, Field(ge=0)] = 5_000
+    max_plan_installments: Annotated[int, Field(ge=0, le=60)] = 3
+    max_plan_months: Annotated[int, Field(ge=0, le=60)] = 3
+    min_plan_balance_cents: Annotated[int, Field(ge=0)] = 50_000
+    max_extension_days: Annotated[int, Field(ge=0, le=365)] = 14
+
+
+class PromiseRules(_Section):
+    max_days_ahead: Annotated[int, Field(ge=1, le=365)] = 45
+    grace_days: Annotated[int, Field(ge=0, le=30)] = 3
+
+
+class EscalationRules(_Section):
+    large_balance_cents: Annotated[int, Field(ge=0)] = 2_500_000
+    silent_days: Annotated[int, Field(ge=1, le=365)] = 30
+    open_case_expiry_hours: Annotated[int, Field(ge=1)] = 72
+    reminder_before_expiry_hours: Annotated[int, Field(ge=0)] = 24
+    legal_words: list[str] = [
+        "lawyer", "attorney", "solicitor", "legal action", "sue ", "lawsuit", "court",
+        "avocat", "tribunal", "anwalt", "rechtsanwalt", "gericht", "abogado", "demanda",
+        "advocaat", "rechtbank", "avvocato", "tribunale",
+    ]  # fmt: skip
+    insolvency_words: list[str] = [
+        "insolvency", "insolvent", "bankruptcy", "bankrupt", "chapter 11", "chapter 7",
+        "administration", "receivership", "liquidation", "liquidator", "insolvenz",
+        "faillite", "redressement judiciaire", "concurso de acreedores", "quiebra",
+        "faillissement", "surseance", "fallimento", "concordato preventivo",
+    ]  # fmt: skip
+
+
+class CadenceRules(_Section):
+    """When the agent looks at an account again if nothing else happens."""
+
+    first_reminder_days_after_due: Annotated[int, Field(ge=0)] = 1
+    default_followup_days: Annotated[int, Field(ge=1, le=60)] = 7
+    aging_thresholds_days: list[int] = [1, 31, 61, 91]
+    max_agent_steps: Annotated[int, Field(ge=2, le=50)] = 12
+
+
+class Policy(_Section):
+    paused: bool = False
+    pause_reason: str = ""
+    contact: ContactRules = ContactRules()
+    tone: ToneRules = ToneRules()
+    concessions: ConcessionLimits = ConcessionLimits()
+    promises: PromiseRules = PromiseRules()
+    escalation: EscalationRules = EscalationRules()
+    cadence: CadenceRules = CadenceRules()
+    sender_name: str = "Accounts Receivable"
+    company_name: str = "Northwind Supply Co."
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """Read and validate a policy file; the default when ``path`` is None."""
+    source = path or DEFAULT_POLICY_PATH
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise PolicyError(f"{source}: policy file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{source}: not valid TOML: {exc}") from exc
+    try:
+        return Policy.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise PolicyError(f"{source}: {problems}") from exc

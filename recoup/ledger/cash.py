@@ -1,0 +1,248 @@
+"""Cash application and promise settlement.
+
+A payment goes first to the invoices its remittance names, in the order
+named; what is left goes to the oldest open, undisputed invoices; what is
+still left stays unapplied on the payment. A named invoice that the payment
+does not clear is a short pay, flagged as a possible deduction.
+
+A promise is kept when the money it promised arrived against its invoices by
+its date plus the grace days, broken when that date passes without it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from recoup.ledger import audit
+from recoup.ledger.events import event
+from recoup.ledger.models import (
+    Dispute,
+    DisputeStatus,
+    EventKind,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+    Promise,
+    PromiseInvoice,
+    PromiseStatus,
+)
+from recoup.money import format_money
+
+_REFERENCE_SPLIT = re.compile(r"[\s,;/]+")
+
+
+@dataclass
+class Application:
+    payment: Payment
+    allocations: list[PaymentAllocation] = field(default_factory=list)
+    invoice_numbers: list[str] = field(default_factory=list)
+    short_paid: list[str] = field(default_factory=list)
+    kept_promises: list[int] = field(default_factory=list)
+
+
+def referenced_numbers(references: str) -> list[str]:
+    return [token.upper() for token in _REFERENCE_SPLIT.split(references) if token]
+
+
+def apply_payment(
+    session: Session, payment: Payment, *, now: datetime, grace_days: int
+) -> Application:
+    """Allocate a stored, not yet applied payment to its customer's open invoices."""
+    result = Application(payment)
+    open_invoices = list(
+        session.exec(
+            select(Invoice)
+            .where(
+                Invoice.customer_id == payment.customer_id,
+                Invoice.status == InvoiceStatus.OPEN.value,
+            )
+            .order_by(col(Invoice.due_date), col(Invoice.id))
+        )
+    )
+    disputed = set(
+        session.exec(
+            select(Dispute.invoice_id).where(
+                Dispute.customer_id == payment.customer_id,
+                Dispute.status == DisputeStatus.OPEN.value,
+            )
+        )
+    )
+    by_number = {inv.number.upper(): inv for inv in open_invoices}
+    named = [by_number[n] for n in dict.fromkeys(referenced_numbers(payment.references))
+             if n in by_number]  # fmt: skip
+    remaining = payment.amount_cents
+    for invoice in named:
+        if remaining <= 0:
+            break
+        amount = min(remaining, invoice.open_cents)
+        short = invoice.open_cents - amount
+        remaining -= amount
+        _allocate(session, result, invoice, amount, matched_by="reference", short=short)
+    for invoice in open_invoices:
+        if remaining <= 0:
+            break
+        if invoice in named or invoice.id in disputed or invoice.open_cents <= 0:
+            continue
+        amount = min(remaining, invoice.open_cents)
+        remaining -= amount
+        _allocate(session, result, invoice, amount, matched_by="oldest_first", short=0)
+    payment.unapplied_cents = remaining
+    for allocation, invoice_number in zip(result.allocations, result.invoice_numbers, strict=True):
+        if allocation.short_pay_cents:
+            result.short_paid.append(invoice_number)
+            audit.record(
+                session,
+                at=now,
+                actor="system",
+                action="short_pay",
+                reason=(
+                    f"payment {payment.ref} left {format_money(allocation.short_pay_cents)} "
+                    f"open on {invoice_number}: possible deduction"
+                ),
+                customer_id=payment.customer_id,
+                detail={"payment": payment.ref, "invoice": invoice_number},
+            )
+    audit.record(
+        session,
+        at=now,
+        actor="system",
+        action="apply_payment",
+        reason=(
+            f"payment {payment.ref} of {format_money(payment.amount_cents)} applied to "
+            f"{', '.join(result.invoice_numbers) or 'nothing'}"
+            + (f"; {format_money(remaining)} unapplied" if remaining else "")
+        ),
+        customer_id=payment.customer_id,
+        detail={"payment": payment.ref, "unapplied_cents": remaining},
+    )
+    session.add(
+        event(
+            payment.customer_id,
+            EventKind.PAYMENT,
+            now=now,
+            ref_id=payment.id,
+            detail=f"payment {payment.ref} of {format_money(payment.amount_cents)} received",
+        )
+    )
+    session.flush()
+    result.kept_promises = [
+        p.id or 0 for p in _keep_paid_promises(session, payment.customer_id, now, grace_days)
+    ]
+    return result
+
+
+def _allocate(
+    session: Session,
+    result: Application,
+    invoice: Invoice,
+    amount: int,
+    *,
+    matched_by: str,
+    short: int,
+) -> None:
+    if amount <= 0:
+        return
+    invoice.open_cents -= amount
+    if invoice.open_cents <= 0:
+        invoice.open_cents = 0
+        invoice.status = InvoiceStatus.PAID.value
+        invoice.paid_on = result.payment.received_on
+    allocation = PaymentAllocation(
+        payment_id=result.payment.id or 0,
+        invoice_id=invoice.id or 0,
+        amount_cents=amount,
+        short_pay_cents=short,
+        matched_by=matched_by,
+    )
+    session.add(allocation)
+    result.allocations.append(allocation)
+    result.invoice_numbers.append(invoice.number)
+
+
+def _promise_invoices(session: Session, promise: Promise) -> list[Invoice]:
+    return list(
+        session.exec(
+            select(Invoice)
+            .join(PromiseInvoice, col(PromiseInvoice.invoice_id) == col(Invoice.id))
+            .where(PromiseInvoice.promise_id == promise.id)
+        )
+    )
+
+
+def _paid_toward(session: Session, promise: Promise, invoices: list[Invoice], until: date) -> int:
+    if not invoices:
+        return 0
+    rows = session.exec(
+        select(PaymentAllocation.amount_cents)
+        .join(Payment, col(Payment.id) == col(PaymentAllocation.payment_id))
+        .where(
+            col(PaymentAllocation.invoice_id).in_([inv.id for inv in invoices]),
+            Payment.received_on >= promise.created_at.date(),
+            Payment.received_on <= until,
+        )
+    )
+    return sum(rows)
+
+
+def _is_kept(session: Session, promise: Promise, grace_days: int) -> bool:
+    invoices = _promise_invoices(session, promise)
+    until = promise.promised_date + timedelta(days=grace_days)
+    if invoices and all(inv.status == InvoiceStatus.PAID.value for inv in invoices):
+        return all(inv.paid_on is None or inv.paid_on <= until for inv in invoices)
+    return _paid_toward(session, promise, invoices, until) >= promise.amount_cents
+
+
+def _pending(session: Session, customer_id: int) -> list[Promise]:
+    return list(
+        session.exec(
+            select(Promise).where(
+                Promise.customer_id == customer_id,
+                Promise.status == PromiseStatus.PENDING.value,
+            )
+        )
+    )
+
+
+def _keep_paid_promises(
+    session: Session, customer_id: int, now: datetime, grace_days: int
+) -> list[Promise]:
+    kept = []
+    for promise in _pending(session, customer_id):
+        if _is_kept(session, promise, grace_days):
+            _settle(session, promise, PromiseStatus.KEPT, now)
+            kept.append(promise)
+    return kept
+
+
+def settle_due_promises(
+    session: Session, customer_id: int, now: datetime, grace_days: int
+) -> list[Promise]:
+    """Mark pending promises whose date plus grace has passed as kept or broken."""
+    settled = []
+    for promise in _pending(session, customer_id):
+        if promise.promised_date + timedelta(days=grace_days) >= now.date():
+            continue
+        kept = _is_kept(session, promise, grace_days)
+        _settle(session, promise, PromiseStatus.KEPT if kept else PromiseStatus.BROKEN, now)
+        settled.append(promise)
+    return settled
+
+
+def _settle(session: Session, promise: Promise, status: PromiseStatus, now: datetime) -> None:
+    promise.status = status.value
+    promise.settled_at = now
+    audit.record(
+        session,
+        at=now,
+        actor="system",
+        action=f"promise_{status.value}",
+        reason=f"promise #{promise.id} to pay {format_money(promise.amount_cents)} by "
+        f"{promise.promised_date} was {status.value}",
+        customer_id=promise.customer_id,
+        detail={"promise_id": promise.id},
+    )

@@ -1,0 +1,376 @@
+"""One account as the agent, the guardrails and a person see it.
+
+``load_account`` reads everything about one customer in a handful of queries;
+``AccountState`` is its compact, token-frugal projection for the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from recoup.ledger.models import (
+    Contact,
+    Customer,
+    Direction,
+    Dispute,
+    DisputeStatus,
+    Escalation,
+    EscalationStatus,
+    Event,
+    EventKind,
+    Invoice,
+    InvoiceStatus,
+    Message,
+    MessageStatus,
+    Payment,
+    Promise,
+    PromiseInvoice,
+    PromiseStatus,
+)
+
+MESSAGE_PREVIEW_CHARS = 400
+RECENT_MESSAGES = 5
+
+
+@dataclass
+class Account:
+    """Everything stored about one customer that decisions depend on."""
+
+    customer: Customer
+    contacts: list[Contact]
+    invoices: list[Invoice]
+    open_disputes: list[Dispute]
+    promises: list[Promise]
+    promise_invoices: dict[int, list[int]]
+    recent_messages: list[Message]
+    payments: list[Payment]
+    open_escalations: list[Escalation]
+    pending_followup: Event | None
+    touches: list[datetime] = field(default_factory=list)
+
+    @property
+    def open_invoices(self) -> list[Invoice]:
+        return [inv for inv in self.invoices if inv.status == InvoiceStatus.OPEN.value]
+
+    @property
+    def balance_cents(self) -> int:
+        return sum(inv.open_cents for inv in self.open_invoices)
+
+    def invoice(self, number: str) -> Invoice | None:
+        wanted = number.strip().upper()
+        return next((inv for inv in self.invoices if inv.number.upper() == wanted), None)
+
+    def disputed_invoice_ids(self) -> set[int]:
+        return {d.invoice_id for d in self.open_disputes}
+
+    def pending_promises(self) -> list[Promise]:
+        return [p for p in self.promises if p.status == PromiseStatus.PENDING.value]
+
+    def promised_invoice_ids(self, today: date, grace_days: int) -> set[int]:
+        """Invoices under a pending promise whose date (plus grace) has not passed."""
+        held: set[int] = set()
+        for promise in self.pending_promises():
+            if promise.promised_date + timedelta(days=grace_days) >= today:
+                held.update(self.promise_invoices.get(promise.id or 0, []))
+        return held
+
+    def contactable(self) -> list[Contact]:
+        return [c for c in self.contacts if not c.do_not_contact and not c.undeliverable]
+
+    def days_past_due(self, invoice: Invoice, today: date) -> int:
+        return (today - invoice.due_date).days
+
+    def paid_invoices(self) -> list[Invoice]:
+        return [inv for inv in self.invoices if inv.status == InvoiceStatus.PAID.value]
+
+
+def load_account(session: Session, customer_id: int, *, now: datetime) -> Account:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise LookupError(f"no customer with id {customer_id}")
+    contacts = list(session.exec(select(Contact).where(Contact.customer_id == customer_id)))
+    invoices = list(
+        session.exec(
+            select(Invoice)
+            .where(Invoice.customer_id == customer_id)
+            .order_by(col(Invoice.due_date), col(Invoice.id))
+        )
+    )
+    open_disputes = list(
+        session.exec(
+            select(Dispute).where(
+                Dispute.customer_id == customer_id, Dispute.status == DisputeStatus.OPEN.value
+            )
+        )
+    )
+    promises = list(
+        session.exec(
+            select(Promise)
+            .where(Promise.customer_id == customer_id)
+            .order_by(col(Promise.created_at).desc())
+        )
+    )
+    promise_invoices: dict[int, list[int]] = {}
+    if promises:
+        links = session.exec(
+            select(PromiseInvoice).where(
+                col(PromiseInvoice.promise_id).in_([p.id for p in promises])
+            )
+        )
+        for link in links:
+            promise_invoices.setdefault(link.promise_id, []).append(link.invoice_id)
+    recent_messages = list(
+        session.exec(
+            select(Message)
+            .where(
+                Message.customer_id == customer_id,
+                col(Message.status).notin_([MessageStatus.FAILED.value]),
+            )
+            .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+            .limit(RECENT_MESSAGES)
+        )
+    )
+    payments = list(
+        session.exec(
+            select(Payment)
+            .where(Payment.customer_id == customer_id)
+            .order_by(col(Payment.received_on).desc())
+        )
+    )
+    open_escalations = list(
+        session.exec(
+            select(Escalation).where(
+                Escalation.customer_id == customer_id,
+                Escalation.status == EscalationStatus.OPEN.value,
+            )
+        )
+    )
+    pending_followup = session.exec(
+        select(Event)
+        .where(
+            Event.customer_id == customer_id,
+            Event.kind == EventKind.FOLLOWUP_DUE.value,
+            col(Event.processed_at).is_(None),
+        )
+        .order_by(col(Event.due_at))
+        .limit(1)
+    ).first()
+    week_ago = now - timedelta(days=7)
+    touches = [
+        moment
+        for moment in session.exec(
+            select(Message.created_at).where(
+                Message.customer_id == customer_id,
+                Message.direction == Direction.OUTBOUND.value,
+                col(Message.status).in_([MessageStatus.QUEUED.value, MessageStatus.SENT.value]),
+                Message.created_at >= week_ago,
+            )
+        )
+    ]
+    return Account(
+        customer=customer,
+        contacts=contacts,
+        invoices=invoices,
+        open_disputes=open_disputes,
+        promises=promises,
+        promise_invoices=promise_invoices,
+        recent_messages=recent_messages,
+        payments=payments,
+        open_escalations=open_escalations,
+        pending_followup=pending_followup,
+        touches=touches,
+    )
+
+
+class PaymentHabits(BaseModel):
+    paid_invoices: int
+    avg_days_late: float | None
+    on_time_share: float | None
+    last_payment_on: date | None
+    last_payment_cents: int | None
+
+
+def payment_habits(account: Account) -> PaymentHabits:
+    paid = [inv for inv in account.paid_invoices() if inv.paid_on is not None]
+    lateness = [max(0, (inv.paid_on - inv.due_date).days) for inv in paid if inv.paid_on]
+    last = account.payments[0] if account.payments else None
+    return PaymentHabits(
+        paid_invoices=len(paid),
+        avg_days_late=round(sum(lateness) / len(lateness), 1) if lateness else None,
+        on_time_share=round(sum(1 for d in lateness if d == 0) / len(lateness), 2)
+        if lateness
+        else None,
+        last_payment_on=last.received_on if last else None,
+        last_payment_cents=last.amount_cents if last else None,
+    )
+
+
+class InvoiceView(BaseModel):
+    number: str
+    due_date: date
+    days_past_due: int
+    amount_cents: int
+    open_cents: int
+    disputed: bool
+    promised: bool
+
+
+class ContactView(BaseModel):
+    name: str
+    email: str
+    role: str
+    contactable: bool
+
+
+class DisputeView(BaseModel):
+    invoice: str
+    amount_cents: int
+    reason: str
+    opened_on: date
+
+
+class PromiseView(BaseModel):
+    id: int
+    amount_cents: int
+    promised_date: date
+    status: str
+    invoices: list[str]
+
+
+class MessageView(BaseModel):
+    id: int
+    direction: str
+    at: datetime
+    from_addr: str
+    subject: str
+    text: str
+    intent: str | None
+
+
+class EscalationView(BaseModel):
+    id: int
+    category: str
+    reason: str
+
+
+class AccountState(BaseModel):
+    """What ``get_account_state`` returns: compact by design."""
+
+    today: date
+    customer: str
+    name: str
+    segment: str
+    strategic: bool
+    terms_days: int
+    timezone: str
+    currency: str
+    balance_cents: int
+    overdue_cents: int
+    contacts: list[ContactView]
+    open_invoices: list[InvoiceView]
+    open_disputes: list[DisputeView]
+    promises: list[PromiseView]
+    habits: PaymentHabits
+    recent_messages: list[MessageView]
+    last_touch_at: datetime | None
+    last_inbound_at: datetime | None
+    touches_last_7_days: int
+    open_escalations: list[EscalationView]
+    paused_until: datetime | None
+    pause_reason: str | None
+    taken_over: bool
+    next_followup_at: datetime | None
+
+
+def account_state(account: Account, *, now: datetime, grace_days: int) -> AccountState:
+    today = now.date()
+    numbers = {inv.id: inv.number for inv in account.invoices}
+    disputed = account.disputed_invoice_ids()
+    promised = account.promised_invoice_ids(today, grace_days)
+    open_invoices = account.open_invoices
+    customer = account.customer
+    return AccountState(
+        today=today,
+        customer=customer.ref,
+        name=customer.name,
+        segment=customer.segment,
+        strategic=customer.strategic,
+        terms_days=customer.terms_days,
+        timezone=customer.timezone,
+        currency=customer.currency,
+        balance_cents=account.balance_cents,
+        overdue_cents=sum(inv.open_cents for inv in open_invoices if inv.due_date < today),
+        contacts=[
+            ContactView(
+                name=c.name,
+                email=c.email,
+                role=c.role,
+                contactable=not (c.do_not_contact or c.undeliverable),
+            )
+            for c in account.contacts
+        ],
+        open_invoices=[
+            InvoiceView(
+                number=inv.number,
+                due_date=inv.due_date,
+                days_past_due=account.days_past_due(inv, today),
+                amount_cents=inv.amount_cents,
+                open_cents=inv.open_cents,
+                disputed=inv.id in disputed,
+                promised=inv.id in promised,
+            )
+            for inv in open_invoices
+        ],
+        open_disputes=[
+            DisputeView(
+                invoice=numbers.get(d.invoice_id, "?"),
+                amount_cents=d.amount_cents,
+                reason=d.reason,
+                opened_on=d.opened_at.date(),
+            )
+            for d in account.open_disputes
+        ],
+        promises=[
+            PromiseView(
+                id=p.id or 0,
+                amount_cents=p.amount_cents,
+                promised_date=p.promised_date,
+                status=p.status,
+                invoices=[numbers.get(i, "?") for i in account.promise_invoices.get(p.id or 0, [])],
+            )
+            for p in account.promises[:5]
+        ],
+        habits=payment_habits(account),
+        recent_messages=[
+            MessageView(
+                id=m.id or 0,
+                direction=m.direction,
+                at=m.created_at,
+                from_addr=m.from_addr,
+                subject=m.subject[:120],
+                text=_preview(m.text),
+                intent=m.intent,
+            )
+            for m in account.recent_messages
+        ],
+        last_touch_at=customer.last_touch_at,
+        last_inbound_at=customer.last_inbound_at,
+        touches_last_7_days=len(account.touches),
+        open_escalations=[
+            EscalationView(id=e.id or 0, category=e.category, reason=e.reason[:200])
+            for e in account.open_escalations
+        ],
+        paused_until=customer.paused_until,
+        pause_reason=customer.pause_reason,
+        taken_over=customer.taken_over,
+        next_followup_at=account.pending_followup.due_at if account.pending_followup else None,
+    )
+
+
+def _preview(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MESSAGE_PREVIEW_CHARS else text[: MESSAGE_PREVIEW_CHARS - 1] + "…"
