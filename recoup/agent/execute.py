@@ -46,7 +46,25 @@ def execute_call(
     *,
     approved: bool = False,
 ) -> CallOutcome:
-    """Run one call inside ``ctx.session``'s transaction; the caller commits."""
+    """Run one call inside ``ctx.session``'s transaction; the caller commits.
+
+    The guardrails and the tool see the same snapshot of the account; after
+    the call the snapshot is dropped, so the next call reads what this one wrote."""
+    ctx.refresh()
+    try:
+        return _execute(ctx, registry, name, arguments, approved=approved)
+    finally:
+        ctx.refresh()
+
+
+def _execute(
+    ctx: RunContext,
+    registry: ToolRegistry,
+    name: str,
+    arguments: str | dict[str, Any],
+    *,
+    approved: bool,
+) -> CallOutcome:
     now = ctx.clock.now()
     try:
         args = registry.parse(name, arguments)

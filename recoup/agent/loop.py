@@ -194,6 +194,7 @@ def _finish_account(ctx: RunContext, outcome: str) -> list[dict[str, Any]]:
             message_id=needed.message_id,
         )
         notes.append({"type": "finish", "escalated": escalation.id, "why": needed.reason})
+        ctx.refresh()
         account = ctx.account()
     if account.customer.taken_over or not account.open_invoices:
         return notes

@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
@@ -34,23 +34,135 @@ from recoup.ledger.models import (
 
 MESSAGE_PREVIEW_CHARS = 400
 RECENT_MESSAGES = 5
+RECENT_PAYMENTS = 20
 
 
-@dataclass
 class Account:
-    """Everything stored about one customer that decisions depend on."""
+    """Everything stored about one customer that decisions depend on.
 
-    customer: Customer
-    contacts: list[Contact]
-    invoices: list[Invoice]
-    open_disputes: list[Dispute]
-    promises: list[Promise]
-    promise_invoices: dict[int, list[int]]
-    recent_messages: list[Message]
-    payments: list[Payment]
-    open_escalations: list[Escalation]
-    pending_followup: Event | None
-    touches: list[datetime] = field(default_factory=list)
+    Each part is read from the store on first use and kept: a guardrail check
+    and the tool it guards see one consistent snapshot, and a caller that needs
+    only the invoices does not pay for the correspondence."""
+
+    def __init__(self, session: Session, customer: Customer, *, now: datetime) -> None:
+        self.session = session
+        self.customer = customer
+        self.now = now
+        self.customer_id = customer.id or 0
+
+    @cached_property
+    def contacts(self) -> list[Contact]:
+        return list(
+            self.session.exec(select(Contact).where(Contact.customer_id == self.customer_id))
+        )
+
+    @cached_property
+    def invoices(self) -> list[Invoice]:
+        return list(
+            self.session.exec(
+                select(Invoice)
+                .where(Invoice.customer_id == self.customer_id)
+                .order_by(col(Invoice.due_date), col(Invoice.id))
+            )
+        )
+
+    @cached_property
+    def open_disputes(self) -> list[Dispute]:
+        return list(
+            self.session.exec(
+                select(Dispute).where(
+                    Dispute.customer_id == self.customer_id,
+                    Dispute.status == DisputeStatus.OPEN.value,
+                )
+            )
+        )
+
+    @cached_property
+    def promises(self) -> list[Promise]:
+        return list(
+            self.session.exec(
+                select(Promise)
+                .where(Promise.customer_id == self.customer_id)
+                .order_by(col(Promise.created_at).desc())
+            )
+        )
+
+    @cached_property
+    def promise_invoices(self) -> dict[int, list[int]]:
+        links: dict[int, list[int]] = {}
+        if not self.promises:
+            return links
+        rows = self.session.exec(
+            select(PromiseInvoice).where(
+                col(PromiseInvoice.promise_id).in_([p.id for p in self.promises])
+            )
+        )
+        for link in rows:
+            links.setdefault(link.promise_id, []).append(link.invoice_id)
+        return links
+
+    @cached_property
+    def recent_messages(self) -> list[Message]:
+        return list(
+            self.session.exec(
+                select(Message)
+                .where(
+                    Message.customer_id == self.customer_id,
+                    col(Message.status).notin_([MessageStatus.FAILED.value]),
+                )
+                .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+                .limit(RECENT_MESSAGES)
+            )
+        )
+
+    @cached_property
+    def payments(self) -> list[Payment]:
+        return list(
+            self.session.exec(
+                select(Payment)
+                .where(Payment.customer_id == self.customer_id)
+                .order_by(col(Payment.received_on).desc())
+                .limit(RECENT_PAYMENTS)
+            )
+        )
+
+    @cached_property
+    def open_escalations(self) -> list[Escalation]:
+        return list(
+            self.session.exec(
+                select(Escalation).where(
+                    Escalation.customer_id == self.customer_id,
+                    Escalation.status == EscalationStatus.OPEN.value,
+                )
+            )
+        )
+
+    @cached_property
+    def pending_followup(self) -> Event | None:
+        return self.session.exec(
+            select(Event)
+            .where(
+                Event.customer_id == self.customer_id,
+                Event.kind == EventKind.FOLLOWUP_DUE.value,
+                col(Event.processed_at).is_(None),
+            )
+            .order_by(col(Event.due_at))
+            .limit(1)
+        ).first()
+
+    @cached_property
+    def touches(self) -> list[datetime]:
+        """When outreach went out (or was queued) in the last 7 days."""
+        return list(
+            self.session.exec(
+                select(Message.created_at).where(
+                    Message.customer_id == self.customer_id,
+                    Message.direction == Direction.OUTBOUND.value,
+                    col(Message.status).in_([MessageStatus.QUEUED.value, MessageStatus.SENT.value]),
+                    Message.created_at >= self.now - timedelta(days=7),
+                )
+            )
+        )
 
     @property
     def open_invoices(self) -> list[Invoice]:
@@ -92,98 +204,7 @@ def load_account(session: Session, customer_id: int, *, now: datetime) -> Accoun
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise LookupError(f"no customer with id {customer_id}")
-    contacts = list(session.exec(select(Contact).where(Contact.customer_id == customer_id)))
-    invoices = list(
-        session.exec(
-            select(Invoice)
-            .where(Invoice.customer_id == customer_id)
-            .order_by(col(Invoice.due_date), col(Invoice.id))
-        )
-    )
-    open_disputes = list(
-        session.exec(
-            select(Dispute).where(
-                Dispute.customer_id == customer_id, Dispute.status == DisputeStatus.OPEN.value
-            )
-        )
-    )
-    promises = list(
-        session.exec(
-            select(Promise)
-            .where(Promise.customer_id == customer_id)
-            .order_by(col(Promise.created_at).desc())
-        )
-    )
-    promise_invoices: dict[int, list[int]] = {}
-    if promises:
-        links = session.exec(
-            select(PromiseInvoice).where(
-                col(PromiseInvoice.promise_id).in_([p.id for p in promises])
-            )
-        )
-        for link in links:
-            promise_invoices.setdefault(link.promise_id, []).append(link.invoice_id)
-    recent_messages = list(
-        session.exec(
-            select(Message)
-            .where(
-                Message.customer_id == customer_id,
-                col(Message.status).notin_([MessageStatus.FAILED.value]),
-            )
-            .order_by(col(Message.created_at).desc(), col(Message.id).desc())
-            .limit(RECENT_MESSAGES)
-        )
-    )
-    payments = list(
-        session.exec(
-            select(Payment)
-            .where(Payment.customer_id == customer_id)
-            .order_by(col(Payment.received_on).desc())
-        )
-    )
-    open_escalations = list(
-        session.exec(
-            select(Escalation).where(
-                Escalation.customer_id == customer_id,
-                Escalation.status == EscalationStatus.OPEN.value,
-            )
-        )
-    )
-    pending_followup = session.exec(
-        select(Event)
-        .where(
-            Event.customer_id == customer_id,
-            Event.kind == EventKind.FOLLOWUP_DUE.value,
-            col(Event.processed_at).is_(None),
-        )
-        .order_by(col(Event.due_at))
-        .limit(1)
-    ).first()
-    week_ago = now - timedelta(days=7)
-    touches = [
-        moment
-        for moment in session.exec(
-            select(Message.created_at).where(
-                Message.customer_id == customer_id,
-                Message.direction == Direction.OUTBOUND.value,
-                col(Message.status).in_([MessageStatus.QUEUED.value, MessageStatus.SENT.value]),
-                Message.created_at >= week_ago,
-            )
-        )
-    ]
-    return Account(
-        customer=customer,
-        contacts=contacts,
-        invoices=invoices,
-        open_disputes=open_disputes,
-        promises=promises,
-        promise_invoices=promise_invoices,
-        recent_messages=recent_messages,
-        payments=payments,
-        open_escalations=open_escalations,
-        pending_followup=pending_followup,
-        touches=touches,
-    )
+    return Account(session, customer, now=now)
 
 
 class PaymentHabits(BaseModel):

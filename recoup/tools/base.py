@@ -9,7 +9,7 @@ customer id from the model.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -43,8 +43,17 @@ class RunContext:
     def mail_domain(self) -> str:
         return self.mail_from.rpartition("@")[2] or "recoup.example"
 
+    _account: Account | None = field(default=None, repr=False)
+
     def account(self) -> Account:
-        return load_account(self.session, self.customer_id, now=self.clock.now())
+        """The account as stored; read once per tool call (see ``refresh``)."""
+        if self._account is None:
+            self._account = load_account(self.session, self.customer_id, now=self.clock.now())
+        return self._account
+
+    def refresh(self) -> None:
+        """Forget the cached account: the next ``account()`` reads the store again."""
+        self._account = None
 
 
 class ToolFailure(Exception):

@@ -21,6 +21,10 @@ class ToolCallError(ValueError):
 class ToolRegistry:
     def __init__(self, tools: Iterable[Tool[Any, Any]]) -> None:
         self._tools = {tool.name: tool for tool in tools}
+        self._specs = [
+            dict(pydantic_function_tool(t.args_model, name=t.name, description=t.description))
+            for t in self._tools.values()
+        ]
 
     def __contains__(self, name: str) -> bool:
         return name in self._tools
@@ -38,10 +42,7 @@ class ToolRegistry:
 
     def specs(self) -> list[dict[str, Any]]:
         """Chat-completions tool definitions with strict JSON schemas."""
-        return [
-            dict(pydantic_function_tool(t.args_model, name=t.name, description=t.description))
-            for t in self._tools.values()
-        ]
+        return self._specs
 
     def parse(self, name: str, arguments: str | dict[str, Any]) -> BaseModel:
         tool = self.get(name)

@@ -1,0 +1,28 @@
+"""Benchmarks: `python bench/run.py [--quick]` prints one JSON object."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.core_bench import run_core_bench  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small, fast sizes")
+    parser.add_argument("--only", choices=["core", "mail", "eval"], help="run one group")
+    args = parser.parse_args()
+    results: dict[str, object] = {"quick": args.quick, "python": platform.python_version()}
+    if args.only in (None, "core"):
+        results.update(run_core_bench(quick=args.quick))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
