@@ -148,8 +148,11 @@ class Runner:
             )
             if not events:
                 return None
-            settled = settle_due_promises(
-                session, customer_id, now, self.deps.policy.promises.grace_days
+            promise_due = any(e.kind == EventKind.PROMISE_DUE.value for e in events)
+            settled = (
+                settle_due_promises(session, customer_id, now, self.deps.policy.promises.grace_days)
+                if promise_due
+                else []
             )
             for promise in settled:
                 if promise.status == "broken":
@@ -165,17 +168,20 @@ class Runner:
             session.commit()
         result = await run_account(self.deps, customer_id, events)
         with open_session(self.deps.engine) as session:
+            done_at = self.deps.clock.now()
+            stored = [e.id for e in events if e.id is not None]
+            session.execute(
+                update(Event)
+                .where(col(Event.id).in_(stored))
+                .values(processed_at=done_at, run_id=result.run_id)
+            )
             for pending in events:
-                stored = session.get(Event, pending.id) if pending.id else None
-                if stored is None:
-                    pending.processed_at = self.deps.clock.now()
+                if pending.id is None:  # made during this pass (a broken promise): keep a record
+                    pending.processed_at = done_at
                     pending.run_id = result.run_id
                     session.add(pending)
-                    continue
-                stored.processed_at = self.deps.clock.now()
-                stored.run_id = result.run_id
-                if stored.kind == EventKind.AGING.value and stored.ref_id:
-                    schedule_next_aging(session, self.deps, stored.ref_id)
+                elif pending.kind == EventKind.AGING.value and pending.ref_id:
+                    schedule_next_aging(session, self.deps, pending.ref_id)
             session.commit()
         return result
 

@@ -43,7 +43,7 @@ def required_escalation(facts: Facts) -> RequiredEscalation | None:
     """The forced escalation this account needs now, if it has not had it yet."""
     account = facts.account
     rules = facts.policy.escalation
-    newest = _escalated_since(facts)
+    newest: dict[str, datetime] | None = None
     for message in account.recent_messages:
         if message.direction != Direction.INBOUND.value:
             continue
@@ -53,8 +53,11 @@ def required_escalation(facts: Facts) -> RequiredEscalation | None:
             (EscalationCategory.LEGAL, rules.legal_words),
         ):
             word = _mentions(text, words)
+            if word is None:
+                continue
+            newest = newest if newest is not None else _escalated_since(facts)
             already = newest.get(category.value)
-            if word is None or (already is not None and already >= message.created_at):
+            if already is not None and already >= message.created_at:
                 continue
             return RequiredEscalation(
                 category, f"message #{message.id} mentions '{word.strip()}'", message.id
@@ -66,6 +69,7 @@ def required_escalation(facts: Facts) -> RequiredEscalation | None:
     horizon = facts.now - timedelta(days=rules.silent_days)
     first_touch = min((m.created_at for m in account.recent_messages), default=facts.now)
     silent = (customer.last_inbound_at or first_touch) < horizon
+    newest = newest if newest is not None else _escalated_since(facts)
     already = newest.get(EscalationCategory.LARGE_SILENT.value)
     if silent and (already is None or already < horizon):
         return RequiredEscalation(
