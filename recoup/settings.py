@@ -22,6 +22,11 @@ class ModelSettings(BaseModel):
     spec: str = "offline"
     base_url: str | None = None
     api_key: SecretStr | None = None
+    # Azure OpenAI and some gateways take the key in their own header ("api-key")
+    # and the API version as a query parameter ("api-version").
+    api_key_header: str | None = None
+    default_headers: dict[str, str] = Field(default_factory=dict)
+    default_query: dict[str, str] = Field(default_factory=dict)
     timeout_s: float = 60.0
     max_retries: int = 4
     record_to: Path | None = None
