@@ -84,9 +84,11 @@ def import_(
                 if kind is None:
                     kind = source.stem
                 report = import_csv(session, source, kind, now=ws.clock.now(), policy=ws.policy)
-        except ImportFailed as exc:
+        except (ImportFailed, ValueError) as exc:
+            session.rollback()
             typer.secho(str(exc), fg=typer.colors.RED, err=True)
             raise typer.Exit(2) from exc
+        session.commit()
     console.print(report.summary())
 
 

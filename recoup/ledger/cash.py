@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from recoup.ledger import audit
 from recoup.ledger.events import event
@@ -33,8 +33,6 @@ from recoup.ledger.models import (
 )
 from recoup.money import format_money
 
-_REFERENCE_SPLIT = re.compile(r"[\s,;/]+")
-
 
 @dataclass
 class Application:
@@ -45,14 +43,37 @@ class Application:
     kept_promises: list[int] = field(default_factory=list)
 
 
-def referenced_numbers(references: str) -> list[str]:
-    return [token.upper() for token in _REFERENCE_SPLIT.split(references) if token]
+def referenced_invoices(references: str, invoices: list[Invoice]) -> list[Invoice]:
+    """The invoices a remittance names, in the order it names them.
+
+    A number matches only as a whole (never inside a longer number), ignoring
+    case and surrounding punctuation; longer numbers claim their text first, so
+    a remittance naming ``INV-1001`` never also pays an invoice ``1001``.
+    """
+    text = references.upper()
+    claimed = [False] * len(text)
+    found: list[tuple[int, Invoice]] = []
+    for invoice in sorted(invoices, key=lambda inv: len(inv.number), reverse=True):
+        wanted = re.escape(invoice.number.strip().upper())
+        if not wanted:
+            continue
+        for match in re.finditer(rf"(?<![A-Z0-9]){wanted}(?![A-Z0-9])", text):
+            if not any(claimed[match.start() : match.end()]):
+                claimed[match.start() : match.end()] = [True] * (match.end() - match.start())
+                found.append((match.start(), invoice))
+                break
+    return [invoice for _, invoice in sorted(found, key=lambda pair: pair[0])]
 
 
 def apply_payment(
     session: Session, payment: Payment, *, now: datetime, grace_days: int
 ) -> Application:
-    """Allocate a stored, not yet applied payment to its customer's open invoices."""
+    """Allocate a not yet applied payment to its customer's open invoices."""
+    if payment.id is None:
+        session.add(payment)
+        session.flush()
+    elif _already_applied(session, payment):
+        raise ValueError(f"payment {payment.ref} has already been applied")
     result = Application(payment)
     open_invoices = list(
         session.exec(
@@ -72,13 +93,12 @@ def apply_payment(
             )
         )
     )
-    by_number = {inv.number.upper(): inv for inv in open_invoices}
-    named = [by_number[n] for n in dict.fromkeys(referenced_numbers(payment.references))
-             if n in by_number]  # fmt: skip
+    named = referenced_invoices(payment.references, open_invoices)
+    named_ids = {invoice.id for invoice in named}
     remaining = payment.amount_cents
     for invoice in named:
-        if remaining <= 0:
-            break
+        # A named invoice the money does not reach is still short-paid: the
+        # remittance claims it was settled.
         amount = min(remaining, invoice.open_cents)
         short = invoice.open_cents - amount
         remaining -= amount
@@ -86,7 +106,7 @@ def apply_payment(
     for invoice in open_invoices:
         if remaining <= 0:
             break
-        if invoice in named or invoice.id in disputed or invoice.open_cents <= 0:
+        if invoice.id in named_ids or invoice.id in disputed or invoice.open_cents <= 0:
             continue
         amount = min(remaining, invoice.open_cents)
         remaining -= amount
@@ -105,8 +125,17 @@ def apply_payment(
                     f"open on {invoice_number}: possible deduction"
                 ),
                 customer_id=payment.customer_id,
-                detail={"payment": payment.ref, "invoice": invoice_number},
+                detail={
+                    "payment": payment.ref,
+                    "invoice": invoice_number,
+                    "short_pay_cents": allocation.short_pay_cents,
+                },
             )
+    applied_to = [
+        number
+        for allocation, number in zip(result.allocations, result.invoice_numbers, strict=True)
+        if allocation.amount_cents
+    ]
     audit.record(
         session,
         at=now,
@@ -114,7 +143,7 @@ def apply_payment(
         action="apply_payment",
         reason=(
             f"payment {payment.ref} of {format_money(payment.amount_cents)} applied to "
-            f"{', '.join(result.invoice_numbers) or 'nothing'}"
+            f"{', '.join(applied_to) or 'nothing'}"
             + (f"; {format_money(remaining)} unapplied" if remaining else "")
         ),
         customer_id=payment.customer_id,
@@ -136,6 +165,13 @@ def apply_payment(
     return result
 
 
+def _already_applied(session: Session, payment: Payment) -> bool:
+    applied = session.exec(
+        select(func.count()).where(PaymentAllocation.payment_id == payment.id)
+    ).one()
+    return applied > 0
+
+
 def _allocate(
     session: Session,
     result: Application,
@@ -145,7 +181,7 @@ def _allocate(
     matched_by: str,
     short: int,
 ) -> None:
-    if amount <= 0:
+    if amount <= 0 and short <= 0:
         return
     invoice.open_cents -= amount
     if invoice.open_cents <= 0:
@@ -175,18 +211,25 @@ def _promise_invoices(session: Session, promise: Promise) -> list[Invoice]:
 
 
 def _paid_toward(session: Session, promise: Promise, invoices: list[Invoice], until: date) -> int:
-    if not invoices:
-        return 0
-    rows = session.exec(
-        select(PaymentAllocation.amount_cents)
-        .join(Payment, col(Payment.id) == col(PaymentAllocation.payment_id))
-        .where(
-            col(PaymentAllocation.invoice_id).in_([inv.id for inv in invoices]),
-            Payment.received_on >= promise.created_at.date(),
-            Payment.received_on <= until,
-        )
+    """Cash received between the promise and ``until`` against its invoices (any of the
+    customer's cash when the promise names none)."""
+    in_window = (
+        Payment.received_on >= promise.created_at.date(),
+        Payment.received_on <= until,
     )
-    return sum(rows)
+    if not invoices:
+        received = session.exec(
+            select(func.coalesce(func.sum(Payment.amount_cents), 0)).where(
+                Payment.customer_id == promise.customer_id, *in_window
+            )
+        ).one()
+        return int(received)
+    allocated = session.exec(
+        select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0))
+        .join(Payment, col(Payment.id) == col(PaymentAllocation.payment_id))
+        .where(col(PaymentAllocation.invoice_id).in_([inv.id for inv in invoices]), *in_window)
+    ).one()
+    return int(allocated)
 
 
 def _is_kept(session: Session, promise: Promise, grace_days: int) -> bool:

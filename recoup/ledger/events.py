@@ -29,6 +29,18 @@ def next_aging_event(invoice: Invoice, thresholds: list[int], *, now: datetime) 
     return aging_event(invoice, upcoming[0], now=now) if upcoming else None
 
 
+def first_aging_event(invoice: Invoice, thresholds: list[int], *, now: datetime) -> Event | None:
+    """For an invoice new to the ledger: due now when it has already crossed a
+    threshold (an overdue invoice needs attention at once), else at the next one."""
+    past_due = (now.date() - invoice.due_date).days
+    crossed = [d for d in thresholds if d <= past_due]
+    if crossed:
+        wake = aging_event(invoice, max(crossed), now=now)
+        wake.due_at = min(wake.due_at, now)
+        return wake
+    return next_aging_event(invoice, thresholds, now=now)
+
+
 def event(
     customer_id: int, kind: EventKind, *, now: datetime, detail: str = "", ref_id: int | None = None
 ) -> Event:
