@@ -1,0 +1,243 @@
+"""Block Kit for a case: the channel message, its decided form, and the modals.
+
+Customer text is untrusted: everything interpolated into mrkdwn is escaped, so
+an email cannot mention @channel, fake a link or break the layout.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from recoup.approvals.case import Case
+from recoup.clock import as_utc
+
+ACTION_APPROVE = "recoup.approve"
+ACTION_REJECT = "recoup.reject"
+ACTION_TAKE_OVER = "recoup.take_over"
+ACTION_EDIT = "recoup.edit"
+VIEW_REJECT = "recoup.reject_note"
+VIEW_EDIT = "recoup.edit_email"
+NOTE_BLOCK, NOTE_INPUT = "note", "note_input"
+SUBJECT_BLOCK, SUBJECT_INPUT = "subject", "subject_input"
+BODY_BLOCK, BODY_INPUT = "body", "body_input"
+SECTION_CHARS = 2900
+INPUT_CHARS = 3000
+EXCERPT_CHARS = 500
+Blocks = list[dict[str, Any]]
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def case_message(case: Case, *, interactive: bool = True) -> tuple[str, Blocks]:
+    """The message posted for a new case: a summary and, in app mode, the buttons."""
+    blocks = _summary(case)
+    if interactive and case.is_open:
+        blocks.append(_buttons(case))
+    return _fallback(case), blocks
+
+
+def decided_message(case: Case, outcome: str) -> tuple[str, Blocks]:
+    """The original message after the decision: who decided what, no buttons."""
+    blocks = _summary(case)
+    blocks.append({"type": "section", "text": _mrkdwn(f"*{escape(outcome)}*")})
+    return f"{_fallback(case)} — {outcome}", blocks
+
+
+def reminder_text(case: Case) -> str:
+    expires = _when(case.expires_at) if case.expires_at else "soon"
+    return f"Reminder: case #{case.id} ({case.title}) is still undecided and expires {expires}."
+
+
+def reject_modal(case: Case, *, channel: str, ts: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": VIEW_REJECT,
+        "private_metadata": _metadata(case, channel, ts),
+        "title": _plain(f"Reject case #{case.id}"[:24]),
+        "submit": _plain("Reject"),
+        "close": _plain("Cancel"),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": NOTE_BLOCK,
+                "label": _plain("Note for the agent (it re-plans from it)"),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": NOTE_INPUT,
+                    "multiline": True,
+                    "max_length": INPUT_CHARS,
+                },
+            }
+        ],
+    }
+
+
+def edit_modal(case: Case, *, channel: str, ts: str) -> dict[str, Any]:
+    """Edit a held email's subject and body, then approve the edited email."""
+    assert case.held is not None and case.held.email is not None
+    email = case.held.email
+    return {
+        "type": "modal",
+        "callback_id": VIEW_EDIT,
+        "private_metadata": _metadata(case, channel, ts),
+        "title": _plain(f"Edit case #{case.id}"[:24]),
+        "submit": _plain("Approve edited"),
+        "close": _plain("Cancel"),
+        "blocks": [
+            {
+                "type": "context",
+                "elements": [_mrkdwn(f"To: {escape(', '.join(email.to))}")],
+            },
+            _text_input(SUBJECT_BLOCK, SUBJECT_INPUT, "Subject", email.subject, multiline=False),
+            _text_input(BODY_BLOCK, BODY_INPUT, "Body", email.body, multiline=True),
+        ],
+    }
+
+
+def editable_in_slack(case: Case) -> bool:
+    email = case.held.email if case.held else None
+    return email is not None and len(email.body) <= INPUT_CHARS
+
+
+def modal_metadata(private_metadata: str) -> tuple[int, str, str]:
+    """(case id, channel, message ts) from a submitted modal."""
+    data = json.loads(private_metadata)
+    return int(data["case"]), str(data["channel"]), str(data["ts"])
+
+
+def _summary(case: Case) -> Blocks:
+    blocks: Blocks = [
+        {"type": "header", "text": _plain(case.title[:150])},
+        {"type": "section", "text": _mrkdwn(f"*Why:* {escape(case.why)}"[:SECTION_CHARS])},
+    ]
+    if case.account is not None:
+        account = case.account
+        oldest = max((line.days_past_due for line in case.invoices), default=0)
+        habits = account.habits
+        paid = (
+            f"{habits.avg_days_late:g} days late on average" if habits.avg_days_late is not None
+            else "no payment history"
+        )  # fmt: skip
+        blocks.append(
+            {
+                "type": "section",
+                "fields": [
+                    _mrkdwn(f"*Balance*\n{case.money(account.balance_cents)}"),
+                    _mrkdwn(f"*Overdue*\n{case.money(account.overdue_cents)}"),
+                    _mrkdwn(f"*Oldest named*\n{oldest} days past due"),
+                    _mrkdwn(f"*Pays*\n{paid}"),
+                    _mrkdwn(f"*Segment*\n{escape(account.segment)}"),
+                    _mrkdwn(f"*Strategic*\n{'yes' if account.strategic else 'no'}"),
+                ],
+            }
+        )
+    if case.invoices:
+        lines = [
+            f"• {escape(i.number)}: {case.money(i.open_cents)} open, "
+            f"{i.days_past_due} days past due" + (" (disputed)" if i.disputed else "")
+            for i in case.invoices[:10]
+        ]
+        blocks.append({"type": "section", "text": _mrkdwn("*Invoices*\n" + "\n".join(lines))})
+    blocks.append(
+        {
+            "type": "section",
+            "text": _mrkdwn(f"*Recommends:* {escape(case.recommendation)}"[:SECTION_CHARS]),
+        }
+    )
+    if case.held is not None:
+        blocks.append({"type": "divider"})
+        blocks.append({"type": "section", "text": _mrkdwn(f"*Held:* {escape(case.held.summary)}")})
+        if case.held.email is not None:
+            email = case.held.email
+            shown = escape(email.as_text())
+            if len(shown) > SECTION_CHARS - 10:
+                shown = shown[: SECTION_CHARS - 11] + "…"
+            blocks.append({"type": "section", "text": _mrkdwn(f"```{shown}```")})
+        elif case.held.details:
+            detail = "\n".join(f"*{escape(k)}:* {escape(v)}" for k, v in case.held.details)
+            blocks.append({"type": "section", "text": _mrkdwn(detail[:SECTION_CHARS])})
+    latest = next((m for m in case.correspondence if m.direction == "inbound"), None)
+    if latest is not None:
+        excerpt = latest.excerpt[:EXCERPT_CHARS]
+        blocks.append(
+            {
+                "type": "section",
+                "text": _mrkdwn(
+                    f"*Latest from the customer* ({_when(latest.at)}):\n>"
+                    + escape(excerpt).replace("\n", "\n>")
+                ),
+            }
+        )
+    if case.expires_at is not None and case.is_open:
+        blocks.append(
+            {"type": "context", "elements": [_mrkdwn(f"Expires {_when(case.expires_at)}")]}
+        )
+    return blocks
+
+
+def _buttons(case: Case) -> dict[str, Any]:
+    value = str(case.id)
+    label = "Approve and send" if case.held and case.held.email else "Approve"
+    elements = [
+        {
+            "type": "button",
+            "action_id": ACTION_APPROVE,
+            "text": _plain(label),
+            "style": "primary",
+            "value": value,
+        },
+        {"type": "button", "action_id": ACTION_REJECT, "text": _plain("Reject"), "value": value},
+        {
+            "type": "button",
+            "action_id": ACTION_TAKE_OVER,
+            "text": _plain("Take over"),
+            "style": "danger",
+            "value": value,
+        },
+    ]
+    if editable_in_slack(case):
+        elements.insert(
+            1, {"type": "button", "action_id": ACTION_EDIT, "text": _plain("Edit"), "value": value}
+        )
+    return {"type": "actions", "block_id": f"case_{case.id}", "elements": elements}
+
+
+def _text_input(
+    block: str, action: str, label: str, value: str, *, multiline: bool
+) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": block,
+        "label": _plain(label),
+        "element": {
+            "type": "plain_text_input",
+            "action_id": action,
+            "multiline": multiline,
+            "initial_value": value[:INPUT_CHARS],
+            "max_length": INPUT_CHARS,
+        },
+    }
+
+
+def _metadata(case: Case, channel: str, ts: str) -> str:
+    return json.dumps({"case": case.id, "channel": channel, "ts": ts})
+
+
+def _fallback(case: Case) -> str:
+    return escape(f"{case.title}: {case.why}"[:300])
+
+
+def _when(moment: datetime) -> str:
+    return f"{as_utc(moment):%Y-%m-%d %H:%M} UTC"
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}

@@ -1,0 +1,460 @@
+"""What a person's decision on a case does, each applied at most once.
+
+A decision claims the case with a conditional UPDATE (``WHERE status =
+'open'``): of two deciders — a second click, a retried webhook, the web page
+and Slack at once — exactly one changes the row; the other is told who
+decided first and changes nothing. The claim and its effects commit together,
+so a refused approval leaves the case open, as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import CursorResult, Engine, and_, update
+from sqlmodel import Session, col
+
+from recoup.agent.execute import execute_call
+from recoup.clock import Clock, as_utc
+from recoup.guardrails.policy import Policy
+from recoup.ledger import audit
+from recoup.ledger.db import session as open_session
+from recoup.ledger.events import event
+from recoup.ledger.models import Customer, Escalation, EscalationStatus, EventKind, InvoiceStatus
+from recoup.ledger.state import Account, load_account
+from recoup.tools.base import RunContext
+from recoup.tools.registry import ToolRegistry, default_registry
+
+REFUSED = "decision.refused"
+SYSTEM_ACTOR = "system"
+
+
+class Channel(StrEnum):
+    SLACK = "slack"
+    WEB = "web"
+    CLI = "cli"
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    ALREADY_DECIDED = "already_decided"
+    REFUSED = "refused"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who decides, and through which channel."""
+
+    user: str
+    channel: Channel
+    ref: str | None = None  # a stable id where the channel has one (a Slack user id)
+
+    @property
+    def actor(self) -> str:
+        return f"person:{self.user}"[:120]
+
+
+@dataclass(frozen=True)
+class Decision:
+    escalation_id: int
+    action: str
+    outcome: Outcome
+    message: str
+    status: str | None = None
+    triggered: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def applied(self) -> bool:
+        return self.outcome is Outcome.APPLIED
+
+
+@dataclass
+class Decisions:
+    """Approve, reject, take over and release cases for the people who decide them."""
+
+    engine: Engine
+    clock: Clock
+    policy: Policy
+    registry: ToolRegistry = field(default_factory=default_registry)
+    mail_from: str = "ar@recoup.example"
+
+    def approve(
+        self,
+        escalation_id: int,
+        by: Person,
+        *,
+        note: str = "",
+        edited_args: dict[str, Any] | None = None,
+    ) -> Decision:
+        """Run the held action (every other guardrail rule still applies now), or,
+        with nothing held, let collections continue. ``edited_args`` replace the
+        held action's arguments (a person's edit of a drafted email)."""
+        now = self.clock.now()
+        with open_session(self.engine) as session:
+            if not _claim(session, escalation_id, EscalationStatus.APPROVED, by, note, now):
+                return _unchanged(session, escalation_id, "approve")
+            escalation = session.get(Escalation, escalation_id)
+            assert escalation is not None
+            customer_id = escalation.customer_id
+            account = load_account(session, customer_id, now=now) if customer_id else None
+            problem = premise_problem(account, escalation)
+            if problem is not None:
+                session.rollback()
+                return self._refuse(escalation_id, customer_id, by, problem)
+            if escalation.held_action is None:
+                triggered: dict[str, Any] = {"effect": "collections continue"}
+                message = f"Approved by {by.user} ({by.channel}): collections continue."
+            else:
+                name = str(escalation.held_action["tool"])
+                args = edited_args if edited_args is not None else escalation.held_action["args"]
+                ctx = RunContext(
+                    session=session,
+                    customer_id=customer_id or 0,
+                    clock=self.clock,
+                    policy=self.policy,
+                    actor=by.actor,
+                    mail_from=self.mail_from,
+                )
+                ran = execute_call(ctx, self.registry, name, args, approved=True)
+                if not ran.executed:
+                    session.rollback()
+                    reason = ran.result.get("reason") or ran.result.get("error") or ran.status
+                    rule = ran.verdict.rule_id if ran.verdict else None
+                    return self._refuse(escalation_id, customer_id, by, str(reason), rule)
+                if edited_args is not None:
+                    escalation.held_action = {"tool": name, "args": ran.args}
+                triggered = {"tool": name, "result": ran.result, "edited": edited_args is not None}
+                message = f"Approved by {by.user} ({by.channel}): {_effect(name, ran.result)}."
+            if customer_id is not None:
+                done = triggered.get("effect") or f"the held {triggered['tool']} ran"
+                detail = f"escalation #{escalation_id} approved by {by.user}: {done}"
+                session.add(
+                    event(
+                        customer_id,
+                        EventKind.DECISION,
+                        now=now,
+                        ref_id=escalation_id,
+                        detail=detail + (f"; note: {note}" if note else ""),
+                    )
+                )
+            return self._applied(session, escalation, "approve", by, message, note, triggered)
+
+    def reject(self, escalation_id: int, by: Person, *, note: str) -> Decision:
+        """The held action is dropped; the agent is told, with the note, and re-plans."""
+        note = note.strip()
+        if not note:
+            raise ValueError("a rejection needs a note: the agent re-plans from it")
+        now = self.clock.now()
+        with open_session(self.engine) as session:
+            if not _claim(session, escalation_id, EscalationStatus.REJECTED, by, note, now):
+                return _unchanged(session, escalation_id, "reject")
+            escalation = session.get(Escalation, escalation_id)
+            assert escalation is not None
+            triggered: dict[str, Any] = {"held_dropped": bool(escalation.held_action)}
+            if escalation.customer_id is not None:
+                wake = event(
+                    escalation.customer_id,
+                    EventKind.DECISION,
+                    now=now,
+                    ref_id=escalation_id,
+                    detail=f"escalation #{escalation_id} rejected by {by.user}: {note}",
+                )
+                session.add(wake)
+                session.flush()
+                triggered["event_id"] = wake.id
+            message = f"Rejected by {by.user} ({by.channel}): {note}"
+            return self._applied(session, escalation, "reject", by, message, note, triggered)
+
+    def take_over(self, escalation_id: int, by: Person, *, note: str = "") -> Decision:
+        """A person owns the account now: the guardrails deny all outreach until release."""
+        now = self.clock.now()
+        with open_session(self.engine) as session:
+            if not _claim(session, escalation_id, EscalationStatus.TAKEN_OVER, by, note, now):
+                return _unchanged(session, escalation_id, "take_over")
+            escalation = session.get(Escalation, escalation_id)
+            assert escalation is not None
+            customer = (
+                session.get(Customer, escalation.customer_id) if escalation.customer_id else None
+            )
+            if customer is not None:
+                customer.taken_over = True
+            triggered = {"taken_over": customer.ref if customer else None}
+            message = f"Taken over by {by.user} ({by.channel}): no outreach until released."
+            return self._applied(session, escalation, "take_over", by, message, note, triggered)
+
+    def release(self, escalation_id: int, by: Person, *, note: str = "") -> Decision:
+        """Hand a taken-over account back to the agent, which is woken to re-plan."""
+        now = self.clock.now()
+        with open_session(self.engine) as session:
+            claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+                update(Escalation)
+                .where(
+                    and_(
+                        col(Escalation.id) == escalation_id,
+                        col(Escalation.status) == EscalationStatus.TAKEN_OVER.value,
+                    )
+                )
+                .values(status=EscalationStatus.RESOLVED.value)
+            )
+            if claimed.rowcount != 1:
+                return _unchanged(session, escalation_id, "release")
+            escalation = session.get(Escalation, escalation_id)
+            assert escalation is not None
+            triggered: dict[str, Any] = {}
+            if escalation.customer_id is not None:
+                customer = session.get(Customer, escalation.customer_id)
+                assert customer is not None
+                customer.taken_over = False
+                triggered["released"] = customer.ref
+                session.add(
+                    event(
+                        escalation.customer_id,
+                        EventKind.DECISION,
+                        now=now,
+                        ref_id=escalation_id,
+                        detail=f"account released to the agent by {by.user} after escalation "
+                        f"#{escalation_id}" + (f": {note}" if note else ""),
+                    )
+                )
+            message = f"Released by {by.user} ({by.channel}): the agent resumes the account."
+            return self._applied(session, escalation, "release", by, message, note, triggered)
+
+    def unchanged(self, escalation_id: int, action: str) -> Decision:
+        """What a decision on a case that is no longer open is told: its state; nothing changes."""
+        with open_session(self.engine) as session:
+            return _unchanged(session, escalation_id, action)
+
+    def _refuse(
+        self,
+        escalation_id: int,
+        customer_id: int | None,
+        by: Person,
+        reason: str,
+        rule_id: str | None = None,
+    ) -> Decision:
+        with open_session(self.engine) as session:
+            audit.record(
+                session,
+                at=self.clock.now(),
+                actor=by.actor,
+                action=REFUSED,
+                verdict="deny",
+                rule_id=rule_id,
+                reason=reason,
+                customer_id=customer_id,
+                detail={"escalation_id": escalation_id, "channel": by.channel.value},
+            )
+            session.commit()
+        message = f"Approval refused: {reason}. Nothing ran; the case stays open."
+        return Decision(escalation_id, "approve", Outcome.REFUSED, message, "open")
+
+    def _applied(
+        self,
+        session: Session,
+        escalation: Escalation,
+        action: str,
+        by: Person,
+        message: str,
+        note: str,
+        triggered: dict[str, Any],
+    ) -> Decision:
+        """Audit the decision (who, when, which channel, what it triggered) and commit it."""
+        audit.record(
+            session,
+            at=self.clock.now(),
+            actor=by.actor,
+            action=f"decision.{action}",
+            reason=message,
+            customer_id=escalation.customer_id,
+            detail={
+                "escalation_id": escalation.id,
+                "channel": by.channel.value,
+                "user_ref": by.ref,
+                "note": note,
+                "triggered": triggered,
+            },
+        )
+        session.commit()
+        return Decision(
+            escalation.id or 0, action, Outcome.APPLIED, message, escalation.status, triggered
+        )
+
+
+def edited_email(held_args: dict[str, Any], *, subject: str, body: str) -> dict[str, Any]:
+    """A held email's arguments with a person's edit of its subject and body."""
+    return {**held_args, "subject": subject.strip(), "body": body.strip()}
+
+
+def premise_problem(account: Account | None, escalation: Escalation) -> str | None:
+    """Why approving this case no longer makes sense, read from the ledger now."""
+    if account is None:
+        return None
+    if account.customer.taken_over:
+        return "a person has taken this account over; release it first"
+    if escalation.held_action is None:
+        return None
+    args = escalation.held_action.get("args") or {}
+    named = [*escalation.invoice_numbers, *(args.get("invoice_numbers") or [])]
+    if args.get("invoice_number"):
+        named.append(args["invoice_number"])
+    disputed = account.disputed_invoice_ids()
+    for number in dict.fromkeys(n.strip().upper() for n in named):
+        invoice = account.invoice(number)
+        if invoice is None:
+            return f"invoice {number} is no longer on this account"
+        if invoice.status == InvoiceStatus.PAID.value:
+            return f"invoice {invoice.number} has been paid since the case was opened"
+        if invoice.status == InvoiceStatus.VOID.value:
+            return f"invoice {invoice.number} has been voided"
+        if invoice.id in disputed:
+            return f"invoice {invoice.number} is now disputed"
+    if not named and account.balance_cents <= 0:
+        return "nothing is owed on this account any more"
+    return None
+
+
+def expire_overdue(session: Session, *, now: datetime) -> list[int]:
+    """Close every open case past its expiry; each is expired once, whoever runs this.
+
+    The agent is woken for each, so it re-plans without the decision it waited for."""
+    rows = session.execute(
+        update(Escalation)
+        .where(
+            and_(
+                col(Escalation.status) == EscalationStatus.OPEN.value,
+                col(Escalation.expires_at).is_not(None),
+                col(Escalation.expires_at) <= now,
+            )
+        )
+        .values(
+            status=EscalationStatus.EXPIRED.value,
+            decided_at=now,
+            decision_note="expired undecided",
+        )
+        .returning(Escalation.id, Escalation.customer_id, Escalation.held_action)
+    ).all()
+    for escalation_id, customer_id, held in rows:
+        undone = f"; the held {held['tool']} was not done" if held else ""
+        reason = f"escalation #{escalation_id} expired undecided{undone}"
+        audit.record(
+            session,
+            at=now,
+            actor=SYSTEM_ACTOR,
+            action="decision.expire",
+            reason=reason,
+            customer_id=customer_id,
+            detail={"escalation_id": escalation_id},
+        )
+        if customer_id is not None:
+            session.add(
+                event(customer_id, EventKind.DECISION, now=now, ref_id=escalation_id, detail=reason)
+            )
+    session.commit()
+    return sorted(row[0] for row in rows)
+
+
+def claim_reminders(session: Session, *, now: datetime, policy: Policy) -> list[int]:
+    """Open cases within the reminder window that have not been reminded: each is
+    claimed (``reminded_at``) once, so a reminder goes out at most once."""
+    lead = timedelta(hours=policy.escalation.reminder_before_expiry_hours)
+    if not lead:
+        return []
+    rows = session.execute(
+        update(Escalation)
+        .where(
+            and_(
+                col(Escalation.status) == EscalationStatus.OPEN.value,
+                col(Escalation.reminded_at).is_(None),
+                col(Escalation.expires_at).is_not(None),
+                col(Escalation.expires_at) > now,
+                col(Escalation.expires_at) <= now + lead,
+            )
+        )
+        .values(reminded_at=now)
+        .returning(Escalation.id)
+    ).all()
+    for (escalation_id,) in rows:
+        audit.record(
+            session,
+            at=now,
+            actor=SYSTEM_ACTOR,
+            action="decision.remind",
+            reason=f"escalation #{escalation_id} expires within {lead}; reminder sent",
+            detail={"escalation_id": escalation_id},
+        )
+    session.commit()
+    return sorted(row[0] for row in rows)
+
+
+def _claim(
+    session: Session,
+    escalation_id: int,
+    status: EscalationStatus,
+    by: Person,
+    note: str,
+    now: datetime,
+) -> bool:
+    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Escalation)
+        .where(
+            and_(
+                col(Escalation.id) == escalation_id,
+                col(Escalation.status) == EscalationStatus.OPEN.value,
+            )
+        )
+        .values(
+            status=status.value,
+            decided_at=now,
+            decided_by=by.user[:120],
+            decision_channel=by.channel.value,
+            decision_note=note or None,
+        )
+    )
+    return claimed.rowcount == 1
+
+
+def _unchanged(session: Session, escalation_id: int, action: str) -> Decision:
+    session.rollback()
+    escalation = session.get(Escalation, escalation_id)
+    if escalation is None:
+        return Decision(escalation_id, action, Outcome.NOT_FOUND, f"No case #{escalation_id}.")
+    return Decision(
+        escalation_id,
+        action,
+        Outcome.ALREADY_DECIDED,
+        f"Case #{escalation_id} {describe_status(escalation)}; nothing changed.",
+        escalation.status,
+    )
+
+
+def describe_status(escalation: Escalation) -> str:
+    """``was already approved by jane via slack at 2026-11-23 15:02 UTC`` and the like."""
+    status = escalation.status
+    if status == EscalationStatus.OPEN.value:
+        return "is open"
+    if status == EscalationStatus.EXPIRED.value:
+        return f"has expired undecided{_at(escalation.decided_at)}"
+    if status == EscalationStatus.RESOLVED.value:
+        return "is resolved (its account was handed back to the agent)"
+    verb = {"approved": "approved", "rejected": "rejected", "taken_over": "taken over"}.get(
+        status, status
+    )
+    who = f" by {escalation.decided_by}" if escalation.decided_by else ""
+    via = f" via {escalation.decision_channel}" if escalation.decision_channel else ""
+    return f"was already {verb}{who}{via}{_at(escalation.decided_at)}"
+
+
+def _at(moment: datetime | None) -> str:
+    return f" at {as_utc(moment):%Y-%m-%d %H:%M} UTC" if moment else ""
+
+
+def _effect(tool: str, result: dict[str, Any]) -> str:
+    if tool == "send_email" and "outbox_id" in result:
+        return f"the email is queued in the outbox (#{result['outbox_id']})"
+    if tool == "log_promise" and "promise_id" in result:
+        return f"promise #{result['promise_id']} is recorded"
+    return f"{tool} ran"
