@@ -1,0 +1,98 @@
+"""What a customer's reply can mean: the intents, their details and the reading of a reply."""
+
+from __future__ import annotations
+
+import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class Intent(StrEnum):
+    PROMISE = "promise"
+    DISPUTE = "dispute"
+    ALREADY_PAID = "already_paid"
+    COPY_REQUEST = "copy_request"
+    QUESTION = "question"
+    PAYMENT_PLAN = "payment_plan"
+    OUT_OF_OFFICE = "out_of_office"
+    BOUNCE = "bounce"
+    WRONG_CONTACT = "wrong_contact"
+    INSOLVENCY = "insolvency"
+    LEGAL_THREAT = "legal_threat"
+    HOSTILE = "hostile"
+    UNKNOWN = "unknown"
+
+
+class DisputeReason(StrEnum):
+    PRICE = "price"
+    QUANTITY = "quantity"
+    DAMAGED = "damaged"
+    NOT_RECEIVED = "not_received"
+    DUPLICATE = "duplicate"
+    MISSING_PO = "missing_po"
+    QUALITY = "quality"
+    OTHER = "other"
+
+
+class CopyKind(StrEnum):
+    INVOICE = "invoice"
+    STATEMENT = "statement"
+    TAX_FORM = "tax_form"
+
+
+# Most important first: what the collections flow must act on before anything else.
+PRECEDENCE: tuple[Intent, ...] = (
+    Intent.INSOLVENCY,
+    Intent.LEGAL_THREAT,
+    Intent.DISPUTE,
+    Intent.ALREADY_PAID,
+    Intent.PAYMENT_PLAN,
+    Intent.PROMISE,
+    Intent.COPY_REQUEST,
+    Intent.WRONG_CONTACT,
+    Intent.QUESTION,
+    Intent.OUT_OF_OFFICE,
+    Intent.BOUNCE,
+    Intent.HOSTILE,
+    Intent.UNKNOWN,
+)
+
+RANK: dict[Intent, int] = {intent: rank for rank, intent in enumerate(PRECEDENCE)}
+
+EVIDENCE_MAX = 120
+
+
+class Finding(BaseModel):
+    """One intent found in the text, with the details that go with it."""
+
+    intent: Intent
+    invoice_numbers: list[str] = Field(default_factory=list)
+    amount_cents: int | None = None
+    date: datetime.date | None = None
+    dispute_reason: DisputeReason | None = None
+    copy_kinds: list[CopyKind] = Field(default_factory=list)
+    installments: int | None = None
+    months: int | None = None
+    redirect_email: str | None = None
+    payment_reference: str | None = None
+    evidence: str = Field(max_length=EVIDENCE_MAX)
+
+
+class Reading(BaseModel):
+    """Everything found in one reply, most important finding first."""
+
+    findings: list[Finding] = Field(min_length=1)
+    language: str
+    injection_suspected: bool = False
+
+    @property
+    def primary(self) -> Finding:
+        return self.findings[0]
+
+    def has(self, intent: Intent) -> bool:
+        return any(finding.intent == intent for finding in self.findings)
+
+    def of(self, intent: Intent) -> list[Finding]:
+        """The findings of one intent, in order of importance."""
+        return [finding for finding in self.findings if finding.intent == intent]

@@ -1,0 +1,105 @@
+"""Text preparation: one spelling for punctuation, a folded copy for matching, no quoted history."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u00b4": "'",
+        "\u0060": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2007": " ",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2011": "-",
+        "\u2212": "-",
+        "\t": " ",
+        "\u200b": " ",
+        "\ufeff": " ",
+    }
+)
+
+
+def normalise(text: str) -> str:
+    """NFC, Unix newlines, plain quotes, dashes and spaces."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_TRANSLATE)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    base = unicodedata.normalize("NFD", char)[0].lower()
+    return base if len(base) == 1 else char
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one, so that spans index the original."""
+    return "".join(_fold_char(char) for char in text)
+
+
+_SEPARATORS = re.compile(
+    r"""
+    ^\s*-{2,}\s*(?:original\ message|ursprungliche\ nachricht|message\ d'origine|mensaje\ original
+        |oorspronkelijk\ bericht|messaggio\ originale|forwarded\ message
+        |weitergeleitete\ nachricht|message\ transfere)\s*-{2,}
+    | ^\s*_{8,}\s*$
+    | ^\s*(?:from|de|von|van|da|desde)\s*:[^\n]*\n(?:[^\n]*\n){0,3}?\s*
+        (?:sent|date|envoye|gesendet|datum|enviado|fecha|verzonden|inviato|data|to|an|a|para|aan)\s*:
+    | ^\s*on\b[^\n]{0,200}(?:\n[^\n]{0,200})?\bwrote\s*:\s*$
+    | ^\s*le\b[^\n]{0,200}(?:\n[^\n]{0,200})?\ba\ ecrit\s*:\s*$
+    | ^\s*am\b[^\n]{0,200}(?:\n[^\n]{0,200})?\bschrieb\b[^\n]{0,160}:\s*$
+    | ^\s*el\b[^\n]{0,200}(?:\n[^\n]{0,200})?\bescribio\s*:\s*$
+    | ^\s*op\b[^\n]{0,200}(?:\n[^\n]{0,200})?\bschreef\b[^\n]{0,160}:\s*$
+    | ^\s*il\b[^\n]{0,200}(?:\n[^\n]{0,200})?\bha\ scritto\s*:\s*$
+    | ^\s*(?:begin\ forwarded\ message|debut\ du\ message\ reexpedie|anfang\ der\ weitergeleiteten)
+    | ^\s*--\s*$
+    """,
+    re.MULTILINE | re.VERBOSE,
+)
+
+# A closing line on its own: what follows is a signature, with phone numbers and addresses.
+_VALEDICTION = re.compile(
+    r"""^\s*(?:
+        (?:best|kind|warm|warmest|many\ thanks\ and|thanks\ and|with\ kind)?\s*regards
+      | best(?:\ wishes)?
+      | thanks(?:\ (?:and|&)\ regards)?(?:\ again|\ in\ advance)?
+      | thank\ you(?:\ in\ advance)?
+      | many\ thanks | cheers | sincerely | yours\ (?:sincerely|faithfully|truly)
+      | (?:bien\ )?cordialement | bien\ a\ vous | (?:sinceres\ |meilleures\ )?salutations
+      | mit\ freundlichen\ grussen | freundliche\ grusse | (?:viele|beste|liebe)\ grusse
+      | mfg | lg | gruss
+      | (?:un\ )?saludos?(?:\ cordiales)? | atentamente | cordialmente
+      | (?:met\ )?vriendelijke\ groet(?:en)? | (?:hartelijke\ )?groet(?:en)? | mvg
+      | (?:cordiali|distinti)\ saluti | saluti | un\ saluto | grazie(?:\ mille)?
+      | merci(?:\ beaucoup)? | (?:vielen\ )?dank(?:e)? | gracias | bedankt | dank\ u(?:\ wel)?
+    )\s*[,.!]*\s*$""",
+    re.MULTILINE | re.VERBOSE,
+)
+
+
+def strip_history(text: str) -> str:
+    """The new part of a reply: no quoted lines, nothing after a reply header or signature."""
+    folded = fold(text)
+    cut = len(text)
+    separator = _SEPARATORS.search(folded)
+    if separator:
+        cut = separator.start()
+    for closing in _VALEDICTION.finditer(folded, 0, cut):
+        if len(folded[: closing.start()].strip()) >= 20:
+            cut = closing.start()
+            break
+    kept = [line for line in text[:cut].split("\n") if not line.lstrip().startswith(">")]
+    return "\n".join(kept).strip()
