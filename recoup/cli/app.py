@@ -236,9 +236,11 @@ def demo(
     seed: Annotated[int, typer.Option(help="The random seed of the customers.")] = 7,
 ) -> None:
     """A realistic demo ledger, worked over simulated weeks, with customers who reply."""
+    from recoup.clock import SystemClock
     from recoup.demo import run_demo
 
-    run_demo(console, weeks=weeks, seed=seed, json_path=json_out)
+    today = SystemClock().now().date()
+    run_demo(console, today=today, weeks=weeks, seed=seed, json_path=json_out)
 
 
 def _progress() -> Progress:

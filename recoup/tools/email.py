@@ -99,12 +99,20 @@ def send_email(ctx: RunContext, args: SendEmailArgs) -> SendEmailResult:
     assert customer is not None
     customer.last_touch_at = now
     ctx.session.flush()
+    enclosed = [f"a copy of {n}" for n in args.attach_invoice_copies]
+    if args.attach_statement:
+        enclosed.append("a statement of account")
+    reason = f"{args.tone} email about {', '.join(args.invoice_numbers) or 'the account'}"
+    if enclosed:
+        reason += f", with {' and '.join(enclosed)}"
+    if args.concession is not None:
+        reason += f", offering {args.concession.kind.replace('_', ' ')}"
     audit.record(
         ctx.session,
         at=now,
         actor=ctx.actor,
         action="send_email",
-        reason=f"{args.tone} email about {', '.join(args.invoice_numbers) or 'the account'}",
+        reason=reason,
         customer_id=ctx.customer_id,
         run_id=ctx.run_id,
         detail={"outbox_id": message.id, "to": args.to, "subject": args.subject},

@@ -1,0 +1,184 @@
+"""What happened on each account during a run, with reasons, and the KPIs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from recoup.ledger.kpis import Kpis, compute_kpis
+from recoup.ledger.models import (
+    AuditEvent,
+    Customer,
+    Direction,
+    Escalation,
+    Invoice,
+    InvoiceStatus,
+    Message,
+    Payment,
+)
+from recoup.money import format_money
+
+# What a person reading the summary wants to see; reads and bookkeeping are left out.
+SHOWN_ACTIONS = {
+    "send_email",
+    "log_promise",
+    "open_dispute",
+    "escalate",
+    "schedule_followup",
+    "apply_payment",
+    "short_pay",
+    "promise_kept",
+    "promise_broken",
+}
+
+
+class Happening(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    verdict: str | None
+    reason: str
+
+
+class AccountSummary(BaseModel):
+    ref: str
+    name: str
+    open_at_start_cents: int
+    open_at_end_cents: int
+    collected_cents: int
+    emails_sent: int
+    replies_received: int
+    escalations: list[str]
+    happenings: list[Happening]
+
+
+class DemoSummary(BaseModel):
+    start: datetime
+    end: datetime
+    model: str
+    accounts: list[AccountSummary]
+    kpis: Kpis
+    collected_cents: int
+    open_at_start_cents: int
+
+
+def summarize(
+    session: Session, *, start: datetime, end: datetime, model: str, opening: dict[str, int]
+) -> DemoSummary:
+    accounts = []
+    for customer in session.exec(select(Customer).order_by(col(Customer.ref))):
+        accounts.append(_account(session, customer, start, opening.get(customer.ref, 0)))
+    kpis = compute_kpis(session, now=end, period_days=max(1, (end - start).days))
+    return DemoSummary(
+        start=start,
+        end=end,
+        model=model,
+        accounts=accounts,
+        kpis=kpis,
+        collected_cents=sum(a.collected_cents for a in accounts),
+        open_at_start_cents=sum(a.open_at_start_cents for a in accounts),
+    )
+
+
+def _account(session: Session, customer: Customer, start: datetime, opening: int
+             ) -> AccountSummary:  # fmt: skip
+    customer_id = customer.id or 0
+    open_now = session.exec(
+        select(func.coalesce(func.sum(Invoice.open_cents), 0)).where(
+            Invoice.customer_id == customer_id, Invoice.status == InvoiceStatus.OPEN.value
+        )
+    ).one()
+    collected = session.exec(
+        select(func.coalesce(func.sum(Payment.amount_cents), 0)).where(
+            Payment.customer_id == customer_id, Payment.received_on >= start.date()
+        )
+    ).one()
+    messages = list(session.exec(select(Message).where(Message.customer_id == customer_id)))
+    history = {
+        ref
+        for ref in session.exec(
+            select(Payment.ref).where(
+                Payment.customer_id == customer_id, Payment.received_on < start.date()
+            )
+        )
+    }
+    audit = [
+        event
+        for event in session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.customer_id == customer_id, col(AuditEvent.action).in_(SHOWN_ACTIONS))
+            .order_by(col(AuditEvent.at), col(AuditEvent.id))
+        )
+        if event.detail.get("payment") not in history
+    ]
+    escalations = session.exec(select(Escalation).where(Escalation.customer_id == customer_id))
+    return AccountSummary(
+        ref=customer.ref,
+        name=customer.name,
+        open_at_start_cents=opening,
+        open_at_end_cents=open_now,
+        collected_cents=collected,
+        emails_sent=sum(
+            1 for m in messages if m.direction == Direction.OUTBOUND.value and m.status == "sent"
+        ),
+        replies_received=sum(1 for m in messages if m.direction == Direction.INBOUND.value),
+        escalations=[f"{e.category} ({e.status}): {e.reason[:120]}" for e in escalations],
+        happenings=sorted(
+            [
+                Happening(
+                    at=a.at, actor=a.actor, action=a.action, verdict=a.verdict, reason=a.reason
+                )
+                for a in audit
+            ]
+            + [_received(m) for m in messages if m.direction == Direction.INBOUND.value],
+            key=lambda h: h.at,
+        ),
+    )
+
+
+def _received(message: Message) -> Happening:
+    what = message.auto_kind or "reply"
+    snippet = " ".join(message.text.split())[:90]
+    return Happening(
+        at=message.created_at,
+        actor="customer",
+        action=f"{what} received",
+        verdict=None,
+        reason=f"“{snippet}”" if snippet else message.subject,
+    )
+
+
+def accounts_table(summary: DemoSummary) -> Table:
+    table = Table(title="Accounts: what recoup did, and why", show_lines=True)
+    table.add_column("account")
+    table.add_column("balance", justify="right")
+    table.add_column("collected", justify="right")
+    table.add_column("what happened (reasons from the audit trail)")
+    for account in summary.accounts:
+        lines = [_line(h) for h in account.happenings if h.action != "schedule_followup"]
+        waits = [h for h in account.happenings if h.action == "schedule_followup"]
+        if waits:
+            lines.append(escape(f"{_day(waits[-1].at)} waits: {waits[-1].reason}"))
+        lines.extend(escape(f"escalated {e}") for e in account.escalations)
+        table.add_row(
+            f"{account.ref}\n{account.name}",
+            f"{format_money(account.open_at_start_cents)}\n"
+            f"→ {format_money(account.open_at_end_cents)}",
+            format_money(account.collected_cents),
+            "\n".join(lines[-8:]) or "nothing due: left alone",
+        )
+    return table
+
+
+def _line(happening: Happening) -> str:
+    verdict = f" ({happening.verdict})" if happening.verdict else ""
+    return escape(f"{_day(happening.at)} {happening.action}{verdict}: {happening.reason}")
+
+
+def _day(moment: datetime | date) -> str:
+    return f"{moment:%b %d}"
