@@ -1,9 +1,10 @@
 """Check one tool call against the policy and the ledger, before it runs.
 
 The rules for each tool run in order; the first denial wins. Approval-level
-objections are collected: the call is held for a person unless this call
-carries that person's approval already (an approved held action), in which
-case only denials can stop it.
+objections are collected: the call is held for a person, with every objection
+in the reason (approving it approves them all), unless this call carries that
+person's approval already (an approved held action), in which case only
+denials can stop it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from recoup.guardrails.rules import (
     pause,
     tone,
 )
-from recoup.guardrails.verdict import ALLOW, Verdict, VerdictKind
+from recoup.guardrails.verdict import ALLOW, Verdict, VerdictKind, needs_approval
 from recoup.tools.base import RunContext
 
 Rule = Callable[[Facts, Any], Verdict | None]
@@ -40,7 +41,7 @@ OUTREACH_RULES: tuple[Rule, ...] = (
     contact.quiet_hours,
     contact.frequency,
     content.amounts_match,
-    content.undeclared_concession,
+    concessions.declared_concession,
     tone.tone,
     concessions.concession_limits,
 )
@@ -64,14 +65,22 @@ def check(ctx: RunContext, tool_name: str, args: BaseModel, *, approved: bool = 
     facts = Facts(
         account=ctx.account(), policy=ctx.policy, now=ctx.clock.now(), session=ctx.session
     )
-    held: Verdict | None = None
+    held: list[Verdict] = []
     for rule in rules:
         verdict = rule(facts, args)
         if verdict is None or verdict.allowed:
             continue
         if verdict.kind is VerdictKind.DENY:
             return verdict
-        held = held or verdict
-    if held is not None and not approved:
-        return held
+        held.append(verdict)
+    if held and not approved:
+        return _all_objections(held)
     return ALLOW
+
+
+def _all_objections(held: list[Verdict]) -> Verdict:
+    """One verdict under the first rule's id whose reason names every objection."""
+    if len(held) == 1:
+        return held[0]
+    reason = "; ".join(f"{verdict.reason} ({verdict.rule_id})" for verdict in held)
+    return needs_approval(held[0].rule_id or "approval", reason)

@@ -124,16 +124,22 @@ class EscalationRules(_Section):
     silent_days: Annotated[int, Field(ge=1, le=365)] = 30
     open_case_expiry_hours: Annotated[int, Field(ge=1)] = 72
     reminder_before_expiry_hours: Annotated[int, Field(ge=0)] = 24
+    # Whole words or phrases, any case; a ``*`` at either end allows any letters there.
     legal_words: list[str] = [
-        "lawyer", "attorney", "solicitor", "legal action", "sue ", "lawsuit", "court",
-        "avocat", "tribunal", "anwalt", "rechtsanwalt", "gericht", "abogado", "demanda",
-        "advocaat", "rechtbank", "avvocato", "tribunale",
+        "lawyer*", "attorney*", "solicitor*", "legal action*", "legal proceedings",
+        "legal steps", "legal department", "legal team", "legal counsel", "sue you",
+        "sue your*", "sue us", "will sue", "to sue", "i'll sue", "we'll sue", "sued", "suing",
+        "lawsuit*", "court", "courts", "small claims", "avocat*", "tribunal*", "*anwalt*",
+        "*anwält*", "*gericht", "*gerichts", "gerichtlich*", "abogado*", "demanda*",
+        "advocaat*", "rechtbank*", "avvocat*",
     ]  # fmt: skip
     insolvency_words: list[str] = [
-        "insolvency", "insolvent", "bankruptcy", "bankrupt", "chapter 11", "chapter 7",
-        "administration", "receivership", "liquidation", "liquidator", "insolvenz",
-        "faillite", "redressement judiciaire", "concurso de acreedores", "quiebra",
-        "faillissement", "surseance", "fallimento", "concordato preventivo",
+        "insolven*", "bankrupt*", "chapter 11", "chapter 7", "into administration",
+        "in administration", "administrator appointed", "administrators appointed",
+        "appointed administrator*", "receivership", "receiver appointed", "liquidation",
+        "liquidator*", "zahlungsunfähig*", "faillite", "redressement judiciaire",
+        "liquidation judiciaire", "concurso de acreedores", "quiebra", "faillissement",
+        "surseance", "fallimento", "concordato preventivo",
     ]  # fmt: skip
 
 
@@ -166,6 +172,8 @@ def load_policy(path: Path | None = None) -> Policy:
         raw = tomllib.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise PolicyError(f"{source}: policy file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{source}: cannot read the policy file: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{source}: not valid TOML: {exc}") from exc
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfoNotFoundError
 
 from recoup.clock import local_time
 from recoup.guardrails.facts import Facts
@@ -65,7 +66,15 @@ def frequency(facts: Facts, args: SendEmailArgs) -> Verdict | None:
 
 def quiet_hours(facts: Facts, _args: SendEmailArgs) -> Verdict | None:
     timezone = facts.account.customer.timezone
-    local = local_time(facts.now, timezone)
+    try:
+        local = local_time(facts.now, timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        # Without the customer's local time, quiet hours cannot be ruled out.
+        return deny(
+            "contact.timezone_unknown",
+            f"the customer's timezone {timezone!r} is unknown, so quiet hours cannot be "
+            "checked; escalate for a person to fix the customer's timezone",
+        )
     if facts.policy.contact.is_quiet(local.time().replace(tzinfo=None), local.weekday()):
         return deny(
             "contact.quiet_hours",

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlmodel import select
+from sqlmodel import col, func, select
 
 from recoup.guardrails.facts import Facts
 from recoup.guardrails.verdict import Verdict, deny
-from recoup.ledger.models import Direction, Escalation, EscalationCategory
+from recoup.ledger.models import (
+    Direction,
+    Escalation,
+    EscalationCategory,
+    Message,
+    MessageStatus,
+)
 from recoup.money import format_money
 
 
@@ -20,9 +28,21 @@ class RequiredEscalation:
     message_id: int | None = None
 
 
+@cache
+def _word_pattern(word: str) -> re.Pattern[str]:
+    """A policy word or phrase as a whole word; ``*`` at either end allows any letters
+    there (``lawyer*`` also finds "lawyers", ``*gericht`` also "Amtsgericht")."""
+    core = word.strip().strip("*").strip()
+    phrase = r"\s+".join(re.escape(part) for part in core.split())
+    head = r"\w*" if word.strip().startswith("*") else ""
+    tail = r"\w*" if word.strip().endswith("*") else ""
+    return re.compile(rf"(?<!\w){head}{phrase}{tail}(?!\w)", re.IGNORECASE)
+
+
 def _mentions(text: str, words: list[str]) -> str | None:
-    lowered = f" {text.lower()} "
-    return next((word for word in words if word.lower() in lowered), None)
+    return next(
+        (word for word in words if word.strip("* ") and _word_pattern(word).search(text)), None
+    )
 
 
 def _escalated_since(facts: Facts) -> dict[str, datetime]:
@@ -60,15 +80,14 @@ def required_escalation(facts: Facts) -> RequiredEscalation | None:
             if already is not None and already >= message.created_at:
                 continue
             return RequiredEscalation(
-                category, f"message #{message.id} mentions '{word.strip()}'", message.id
+                category, f"message #{message.id} mentions '{word.strip('* ')}'", message.id
             )
     customer = account.customer
     balance = account.balance_cents
     if balance <= rules.large_balance_cents or customer.last_touch_at is None:
         return None
     horizon = facts.now - timedelta(days=rules.silent_days)
-    first_touch = min((m.created_at for m in account.recent_messages), default=facts.now)
-    silent = (customer.last_inbound_at or first_touch) < horizon
+    silent = (customer.last_inbound_at or _first_touch(facts) or facts.now) < horizon
     newest = newest if newest is not None else _escalated_since(facts)
     already = newest.get(EscalationCategory.LARGE_SILENT.value)
     if silent and (already is None or already < horizon):
@@ -78,6 +97,17 @@ def required_escalation(facts: Facts) -> RequiredEscalation | None:
             f"{rules.silent_days}+ days",
         )
     return None
+
+
+def _first_touch(facts: Facts) -> datetime | None:
+    """When this account was first written to: silence is counted from then."""
+    return facts.session.exec(
+        select(func.min(Message.created_at)).where(
+            Message.customer_id == facts.account.customer.id,
+            Message.direction == Direction.OUTBOUND.value,
+            col(Message.status).in_([MessageStatus.QUEUED.value, MessageStatus.SENT.value]),
+        )
+    ).one()
 
 
 def forced_escalation(facts: Facts, _args: object) -> Verdict | None:

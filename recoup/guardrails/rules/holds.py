@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 from recoup.guardrails.facts import Facts
+from recoup.guardrails.rules.contact import answers_customer
 from recoup.guardrails.rules.text import invoice_numbers_in
 from recoup.guardrails.verdict import Verdict, deny
-from recoup.ledger.models import Direction
 from recoup.tools.email import SendEmailArgs
 
 
 def is_acknowledgement(facts: Facts, args: SendEmailArgs) -> bool:
-    """A courtesy-toned answer to the customer's own message may name held invoices
-    (to confirm a dispute or a promise); it is not a reminder."""
-    if args.tone != "courtesy" or args.reply_to_message_id is None:
-        return False
-    return any(
-        m.id == args.reply_to_message_id and m.direction == Direction.INBOUND.value
-        for m in facts.account.recent_messages
-    )
+    """A courtesy-toned answer to the customer's own, not yet answered message may name
+    held invoices (to confirm a dispute or a promise); it is not a reminder. Replying
+    again to an answered message is: one answer per message from the customer."""
+    return args.tone == "courtesy" and answers_customer(facts, args)
 
 
 def invoices_on_hold(facts: Facts, args: SendEmailArgs) -> Verdict | None:
+    if is_acknowledgement(facts, args):
+        return None
     account = facts.account
     disputed = account.disputed_invoice_ids()
     promised = account.promised_invoice_ids(facts.today, facts.policy.promises.grace_days)
     named = {n.upper() for n in args.invoice_numbers}
     named |= {n.upper() for n in invoice_numbers_in(f"{args.subject}\n{args.body}", account)}
-    if is_acknowledgement(facts, args):
-        return None
     for invoice in account.invoices:
         if invoice.number.upper() not in named:
             continue

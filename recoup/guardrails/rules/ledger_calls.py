@@ -24,7 +24,10 @@ def promise_terms(facts: Facts, args: LogPromiseArgs) -> Verdict | None:
         if invoice is None or invoice not in account.open_invoices:
             return deny("promise.unknown_invoice", f"invoice {number} is not open on this account")
         invoices.append(invoice)
-    covered = sum(inv.open_cents for inv in invoices) if invoices else account.balance_cents
+    if not invoices:  # as log_promise reads it: every open invoice not in dispute
+        disputed = account.disputed_invoice_ids()
+        invoices = [inv for inv in account.open_invoices if inv.id not in disputed]
+    covered = sum(inv.open_cents for inv in invoices)
     if args.amount is not None and to_cents(args.amount) > covered:
         return deny(
             "promise.amount",
