@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from recoup.agent.execute import execute_call
 from recoup.clock import Clock, as_utc
 from recoup.guardrails.policy import Policy
+from recoup.guardrails.rules.pause import BLOCKING_CATEGORIES
 from recoup.ledger import audit
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import event
@@ -320,7 +321,9 @@ def premise_problem(account: Account | None, escalation: Escalation) -> str | No
 def expire_overdue(session: Session, *, now: datetime) -> list[int]:
     """Close every open case past its expiry; each is expired once, whoever runs this.
 
-    The agent is woken for each, so it re-plans without the decision it waited for."""
+    The agent is woken for each, so it re-plans without the decision it waited for.
+    Cases that stop all outreach (legal, insolvency, credit hold…) never expire: an
+    undecided one must keep the account quiet, so it stays open for a person."""
     rows = session.execute(
         update(Escalation)
         .where(
@@ -328,6 +331,7 @@ def expire_overdue(session: Session, *, now: datetime) -> list[int]:
                 col(Escalation.status) == EscalationStatus.OPEN.value,
                 col(Escalation.expires_at).is_not(None),
                 col(Escalation.expires_at) <= now,
+                col(Escalation.category).notin_(BLOCKING_CATEGORIES),
             )
         )
         .values(

@@ -25,6 +25,7 @@ from recoup.ledger.models import (
     AuditEvent,
     Customer,
     Dispute,
+    EscalationCategory,
     Event,
     Invoice,
     Message,
@@ -357,3 +358,13 @@ def test_open_cases_are_reminded_once_then_expire_once(
     assert "expired undecided; the held send_email was not done" in woken.detail
     assert len(_audit(engine, "decision.expire")) == 1
     assert len(_audit(engine, "decision.remind")) == 1
+
+
+def test_a_case_that_stops_all_outreach_never_expires(
+    engine: Engine, clock: FixedClock, policy: Policy
+) -> None:
+    legal_id, _ = plain_case(engine, clock, policy, category=EscalationCategory.LEGAL)
+    clock.advance(timedelta(hours=policy.escalation.open_case_expiry_hours + 1))
+    with open_session(engine) as session:
+        assert expire_overdue(session, now=clock.now()) == []
+    assert escalation(engine, legal_id).status == "open"
