@@ -13,7 +13,14 @@ from recoup.agent.offline.brain import Move, next_move
 from recoup.agent.offline.compose import Writer, greeting, invoice_phrase, reply_subject
 from recoup.agent.offline.dates import allowed_again, business_day, first_followup_day
 from recoup.agent.offline.protocol import call_id, read_conversation, restore_state
-from recoup.agent.offline.tone import by_age, is_repeat_late_payer, softer, within_cap
+from recoup.agent.offline.tone import (
+    by_age,
+    followup_days,
+    is_repeat_late_payer,
+    reminder_tone,
+    softer,
+    within_cap,
+)
 from recoup.guardrails.policy import Policy, Tone
 from recoup.guardrails.rules.concessions import OFFER_LANGUAGE as _CONCESSION_WORDS
 from recoup.guardrails.rules.text import money_amounts_cents
@@ -216,9 +223,11 @@ def test_tone_by_age_and_record(days: int, repeat_late: bool, tone: Tone) -> Non
 
 
 def test_caps_soften_and_late_payers_are_recognised() -> None:
-    assert within_cap(Tone.FINAL, _state(strategic=True)) is Tone.FRIENDLY
-    assert within_cap(Tone.FINAL, _state(segment="enterprise")) is Tone.FIRM
-    assert within_cap(Tone.FIRM, _state()) is Tone.FIRM
+    assert within_cap(Tone.FINAL, _state(strategic=True), 120) is Tone.FRIENDLY
+    assert within_cap(Tone.FINAL, _state(segment="enterprise"), 120) is Tone.FIRM
+    assert within_cap(Tone.FINAL, _state(), 120) is Tone.FINAL
+    # The usual policy allows no more than friendly in the first 30 days.
+    assert within_cap(Tone.FIRM, _state(), 20) is Tone.FRIENDLY
     assert softer(Tone.FIRM) is Tone.FRIENDLY and softer(Tone.COURTESY) is None
     late = PaymentHabits(
         paid_invoices=4,
@@ -228,11 +237,15 @@ def test_caps_soften_and_late_payers_are_recognised() -> None:
         last_payment_cents=None,
     )
     assert is_repeat_late_payer(_state(habits=late))
+    assert followup_days(Tone.FRIENDLY, _state(habits=late)) == 5
+    assert followup_days(Tone.FRIENDLY, _state()) == 7
     broken = PromiseView(
         id=1, amount_cents=1, promised_date=date(2026, 11, 1), status="broken", invoices=["INV-1"]
     )
     assert is_repeat_late_payer(_state(promises=[broken]))
     assert not is_repeat_late_payer(_state())
+    assert reminder_tone(20, _state(), broken_promise=True) is Tone.FRIENDLY
+    assert reminder_tone(45, _state(), broken_promise=True) is Tone.FIRM
 
 
 def test_wording_helpers() -> None:

@@ -1,0 +1,243 @@
+"""What a reply changes in the ledger, or hands to a person, before anyone is answered.
+
+These calls go first, in their own turn: the answer to the customer then says
+what actually happened (a promise logged, or held for approval; a dispute opened).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from recoup.agent.offline.prior import LARGE_BALANCE_CENTS
+from recoup.agent.offline.protocol import Action
+from recoup.agent.offline.readings import Item
+from recoup.agent.offline.situation import Situation
+from recoup.agent.reading import CopyKind, Intent
+from recoup.ledger.models import DisputeReason, EscalationCategory
+from recoup.money import format_money
+
+PROMISE = "promise"
+DISPUTE = "dispute"
+ESCALATE = "escalate"
+
+_UNANSWERABLE = re.compile(
+    r"\b(bank|iban|swift|routing|card|address|contact|w-?9|tax|vat|contract|price|pricing"
+    r"|discount|credit|refund|portal|login|password|who)\b",
+    re.IGNORECASE,
+)
+_LEDGER_QUESTION = re.compile(
+    r"\b(balance|owe|owing|outstanding|open|amount|total|due|invoices?|statement|how much"
+    r"|overdue|paid|unpaid)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An action and the finding (its index among the items) it answers."""
+
+    item: int
+    action: Action
+
+
+def answerable_from_ledger(item: Item) -> bool:
+    evidence = item.finding.evidence
+    return bool(_LEDGER_QUESTION.search(evidence)) and not _UNANSWERABLE.search(evidence)
+
+
+def dispute_targets(item: Item, here: Situation) -> list[str]:
+    """The open invoices a dispute is about; empty when the account leaves it unclear."""
+    named = [inv.number for n in item.finding.invoice_numbers if (inv := here.invoice(n))]
+    if named:
+        return list(dict.fromkeys(named))
+    if len(here.state.open_invoices) == 1:
+        return [here.state.open_invoices[0].number]
+    return []
+
+
+def promise_invoices(item: Item, here: Situation, disputed: set[str]) -> list[str]:
+    named = [inv.number for n in item.finding.invoice_numbers if (inv := here.invoice(n))]
+    if named:
+        return [n for n in dict.fromkeys(named) if n not in disputed]
+    return [
+        inv.number
+        for inv in here.state.open_invoices
+        if inv.days_past_due > 0 and inv.number not in disputed
+    ]
+
+
+def ledger_actions(items: list[Item], here: Situation) -> list[Planned]:
+    planned: list[Planned] = []
+    disputed = set(here.disputed)
+    # Disputes first: a promise in the same reply never covers a contested invoice.
+    for index, item in enumerate(items):
+        if item.intent is Intent.DISPUTE:
+            for action in _dispute(item, here):
+                planned.append(Planned(index, action))
+                if action.name == "open_dispute":
+                    disputed.add(action.args["invoice_number"])
+    for index, item in enumerate(items):
+        action = _other(item, here, disputed)
+        if action is not None:
+            planned.append(Planned(index, action))
+    return _one_escalation_per_category(planned)
+
+
+def _dispute(item: Item, here: Situation) -> list[Action]:
+    targets = dispute_targets(item, here)
+    if not targets:
+        return [
+            _escalation(
+                item,
+                here,
+                EscalationCategory.DISPUTE_REVIEW,
+                reason=f"message #{item.message_id} disputes an invoice without saying which "
+                f"({len(here.state.open_invoices)} are open): {item.finding.evidence}",
+                recommendation="Identify the contested invoice (the customer has been asked "
+                "which one) and open a dispute on it.",
+            )
+        ]
+    reason = item.finding.dispute_reason
+    return [
+        Action(
+            "open_dispute",
+            {
+                "invoice_number": number,
+                "reason": reason.value if reason else DisputeReason.OTHER.value,
+                "detail": item.finding.evidence,
+                "source_message_id": item.message_id,
+            },
+            DISPUTE,
+        )
+        for number in targets
+    ]
+
+
+def _other(item: Item, here: Situation, disputed: set[str]) -> Action | None:
+    finding = item.finding
+    intent = item.intent
+    if intent is Intent.PROMISE:
+        return _promise(item, here, disputed)
+    if intent is Intent.COPY_REQUEST and CopyKind.TAX_FORM in finding.copy_kinds:
+        return _escalation(
+            item,
+            here,
+            EscalationCategory.OTHER,
+            reason=f"message #{item.message_id} asks for our tax form (W-9)",
+            recommendation=f"Send the W-9 to {item.sender}; the customer was told it is coming.",
+        )
+    if intent is Intent.QUESTION and not answerable_from_ledger(item):
+        return _escalation(
+            item,
+            here,
+            EscalationCategory.OTHER,
+            reason=f"message #{item.message_id} asks a question the ledger cannot answer: "
+            f"{finding.evidence}",
+            recommendation="Answer the customer; they were told a colleague will reply.",
+        )
+    if intent is Intent.BOUNCE and not any(c.contactable for c in here.state.contacts):
+        return _escalation(
+            item,
+            here,
+            EscalationCategory.CONTACT_CHANGE,
+            reason="mail to the account bounced and no contact that can be written to remains",
+            recommendation="Find a working billing contact and add it to the account.",
+        )
+    if intent is Intent.WRONG_CONTACT:
+        where = f" and points to {finding.redirect_email}" if finding.redirect_email else ""
+        return _escalation(
+            item,
+            here,
+            EscalationCategory.CONTACT_CHANGE,
+            reason=f"message #{item.message_id} says we are writing to the wrong person{where}",
+            recommendation="Confirm the right billing contact and update the account's contacts; "
+            "recoup writes only to listed contacts.",
+        )
+    if intent is Intent.INSOLVENCY:
+        return _escalation(
+            item,
+            here,
+            EscalationCategory.INSOLVENCY,
+            reason=f"message #{item.message_id} signals insolvency: {finding.evidence}",
+            recommendation="Stop collection outreach, verify the filing, place the account on "
+            "credit hold and file a claim with the administrator if confirmed.",
+        )
+    if intent is Intent.LEGAL_THREAT:
+        return _escalation(
+            item,
+            here,
+            EscalationCategory.LEGAL,
+            reason=f"message #{item.message_id} mentions legal action: {finding.evidence}",
+            recommendation="Hand the account to legal counsel; no further outreach until they "
+            "have reviewed it.",
+        )
+    if intent is Intent.HOSTILE:
+        return _escalation(
+            item,
+            here,
+            EscalationCategory.HOSTILE,
+            reason=f"message #{item.message_id} is hostile: {finding.evidence}",
+            recommendation="A person should answer the customer and decide how collection "
+            "continues.",
+        )
+    if intent is Intent.UNKNOWN and here.state.balance_cents > LARGE_BALANCE_CENTS:
+        balance = format_money(here.state.balance_cents, here.state.currency)
+        return _escalation(
+            item,
+            here,
+            EscalationCategory.OTHER,
+            reason=f"message #{item.message_id} on a {balance} balance could not be read "
+            "with confidence",
+            recommendation="Read the message and answer the customer; the balance is large.",
+        )
+    return None
+
+
+def _promise(item: Item, here: Situation, disputed: set[str]) -> Action | None:
+    finding = item.finding
+    if finding.date is None or finding.date < here.conv.today:
+        return None
+    numbers = promise_invoices(item, here, disputed)
+    covered = sum(inv.open_cents for n in numbers if (inv := here.invoice(n)))
+    amount = finding.amount_cents
+    args: dict[str, Any] = {
+        "promised_date": finding.date.isoformat(),
+        "invoice_numbers": numbers,
+        "source_message_id": item.message_id,
+        "note": f"promised in message #{item.message_id}",
+    }
+    if amount is not None and 0 < amount < covered:
+        args["amount"] = amount / 100
+    return Action("log_promise", args, PROMISE)
+
+
+def _escalation(
+    item: Item, here: Situation, category: EscalationCategory, *, reason: str, recommendation: str
+) -> Action:
+    named = [inv.number for n in item.finding.invoice_numbers if (inv := here.invoice(n))]
+    return Action(
+        "escalate",
+        {
+            "category": category.value,
+            "reason": reason[:1000],
+            "recommendation": recommendation,
+            "invoice_numbers": list(dict.fromkeys(named)),
+            "source_message_id": item.message_id,
+        },
+        ESCALATE,
+    )
+
+
+def _one_escalation_per_category(planned: list[Planned]) -> list[Planned]:
+    seen: set[str] = set()
+    kept: list[Planned] = []
+    for entry in planned:
+        if entry.action.name == "escalate":
+            category = entry.action.args["category"]
+            if category in seen:
+                continue
+            seen.add(category)
+        kept.append(entry)
+    return kept
