@@ -60,6 +60,9 @@ class MailSettings(BaseModel):
     imap: ImapSettings | None = None
     smtp: SmtpSettings | None = None
     maildir: Path | None = None
+    # How long one delivery attempt owns a queued message; it must exceed one SMTP
+    # transaction (the SMTP timeout is a third of it).
+    send_lease_s: int = Field(default=300, ge=3)
 
 
 class SlackSettings(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session, SQLModel, create_engine
 
 from recoup.ledger import models  # noqa: F401  (registers the tables)
@@ -17,8 +17,19 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
     (PostgreSQL only) pins the search_path so several databases can share one
     server without touching each other."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # Write transactions start as writers (BEGIN IMMEDIATE): a transaction that
+        # read first and writes later would fail at once, without waiting, if another
+        # connection committed in between (the daemon's loops write concurrently).
+        engine = create_engine(
+            url,
+            connect_args={
+                "check_same_thread": False,
+                "timeout": 30,
+                "isolation_level": "IMMEDIATE",
+            },
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
     return create_engine(url, pool_pre_ping=True, pool_size=10, connect_args=connect_args)
@@ -30,6 +41,14 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin_before_savepoint(connection: Connection, _name: str) -> None:
+    """pysqlite begins a transaction only before DML; a SAVEPOINT opening one would
+    begin it deferred, as a reader."""
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:  # type: ignore[attr-defined]
+        raw.execute("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
 
 
 def is_postgres(engine: Engine) -> bool:
