@@ -11,6 +11,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.core_bench import run_core_bench  # noqa: E402
+from bench.mail_bench import run_mail_bench  # noqa: E402
+from recoup.logs import configure_logging  # noqa: E402
 
 
 def main() -> None:
@@ -18,9 +20,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small, fast sizes")
     parser.add_argument("--only", choices=["core", "mail", "eval"], help="run one group")
     args = parser.parse_args()
+    configure_logging(level="WARNING")
     results: dict[str, object] = {"quick": args.quick, "python": platform.python_version()}
     if args.only in (None, "core"):
         results.update(run_core_bench(quick=args.quick))
+    if args.only in (None, "mail"):
+        results.update(run_mail_bench(quick=args.quick))
     print(json.dumps(results, indent=2))
 
 
