@@ -107,6 +107,8 @@ def _execute(
             shown,
         )
     tool = registry.get(name)
+    if not tool.writes:
+        return CallOutcome(name, "ok", dump(tool(ctx, args)), verdict, shown)
     try:
         with ctx.session.begin_nested():
             result = tool(ctx, args)

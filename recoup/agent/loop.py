@@ -77,10 +77,9 @@ async def run_account(deps: AgentDeps, customer_id: int, events: list[Event]) ->
             started_at=deps.clock.now(),
         )
         session.add(run)
-        session.commit()
-        run_id = run.id or 0
         trigger = build_trigger(session, events, deps.clock.now())
         session.commit()
+        run_id = run.id or 0
 
     messages: list[ChatMessage] = [
         {"role": "system", "content": system_prompt(deps.policy)},

@@ -95,12 +95,12 @@ class Runner:
         return ids
 
     def release(self, session: Session, customer_id: int) -> None:
+        """Give the account back; the caller commits (with its own last writes)."""
         session.execute(
             update(Customer)
             .where(and_(Customer.id == customer_id, Customer.lease_owner == self.owner))
             .values(lease_owner=None, lease_until=None)
         )
-        session.commit()
 
     async def tick(
         self, limit: int | None = None, on_done: Callable[[int], None] | None = None
@@ -123,9 +123,10 @@ class Runner:
                 except Exception as exc:  # one account's failure must not stop the others
                     log.exception("account_run_failed", customer_id=customer_id)
                     report.errors.append((customer_id, f"{type(exc).__name__}: {exc}"))
-                finally:
                     with open_session(self.deps.engine) as session:
                         self.release(session, customer_id)
+                        session.commit()
+                finally:
                     if on_done:
                         on_done(customer_id)
 
@@ -147,6 +148,8 @@ class Runner:
                 )
             )
             if not events:
+                self.release(session, customer_id)
+                session.commit()
                 return None
             promise_due = any(e.kind == EventKind.PROMISE_DUE.value for e in events)
             settled = (
@@ -165,7 +168,8 @@ class Runner:
                             detail=f"promise #{promise.id} for {promise.promised_date} was broken",
                         )
                     )
-            session.commit()
+            if settled:
+                session.commit()
         result = await run_account(self.deps, customer_id, events)
         with open_session(self.deps.engine) as session:
             done_at = self.deps.clock.now()
@@ -182,6 +186,7 @@ class Runner:
                     session.add(pending)
                 elif pending.kind == EventKind.AGING.value and pending.ref_id:
                     schedule_next_aging(session, self.deps, pending.ref_id)
+            self.release(session, customer_id)
             session.commit()
         return result
 

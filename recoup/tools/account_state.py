@@ -26,4 +26,5 @@ TOOL = Tool(
     args_model=GetAccountStateArgs,
     result_model=AccountState,
     run=get_account_state,
+    writes=False,
 )

@@ -68,6 +68,7 @@ class Tool(Generic[ArgsT, ResultT]):
     result_model: type[ResultT]
     run: Callable[[RunContext, ArgsT], ResultT]
     outreach: bool = False
+    writes: bool = True
 
     def __call__(self, ctx: RunContext, args: ArgsT) -> ResultT:
         return self.run(ctx, args)
