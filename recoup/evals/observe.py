@@ -1,0 +1,315 @@
+"""What happened in a run, read back from the ledger it left behind.
+
+The auditor, the attack checks, the expectations and the scores all judge
+this record, never what the agent said it did.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from recoup.clock import as_utc
+from recoup.evals.scenario import Scenario
+from recoup.evals.simulator import Arrival, Simulation
+from recoup.ledger.db import session as open_session
+from recoup.ledger.models import (
+    AgentRun,
+    AuditEvent,
+    Contact,
+    Customer,
+    Direction,
+    Dispute,
+    Escalation,
+    Event,
+    EventKind,
+    Invoice,
+    Message,
+    MessageStatus,
+    Payment,
+    PaymentAllocation,
+    Promise,
+    PromiseInvoice,
+)
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_-]*[A-Za-z0-9]")
+
+
+def tokens(text: str) -> set[str]:
+    return {token.upper() for token in _TOKEN.findall(text)}
+
+
+@dataclass(frozen=True)
+class Outbound:
+    id: int
+    customer: str
+    created_at: datetime
+    status: str
+    recipients: tuple[str, ...]
+    subject: str
+    text: str
+    tone: str | None
+    named: frozenset[str]  # every ledger invoice number it names, any customer's
+    attachments: tuple[dict[str, Any], ...]
+    answers: int | None  # the inbound message (db id) it replies to, same account
+    actor: str
+    run_id: int | None
+    concession: dict[str, Any] | None
+
+    @property
+    def acknowledgement(self) -> bool:
+        """A courtesy answer to the customer's own message: not a reminder."""
+        return self.tone == "courtesy" and self.answers is not None
+
+    @property
+    def approved_by_person(self) -> bool:
+        return self.actor.startswith("person:")
+
+    @property
+    def body(self) -> str:
+        return f"{self.subject}\n{self.text}"
+
+
+@dataclass(frozen=True)
+class ExecutedCall:
+    run_id: int
+    customer_id: int
+    name: str
+    args: dict[str, Any]
+    status: str
+    result: Any
+
+
+@dataclass
+class Observation:
+    scenario: Scenario
+    contender: str
+    start: datetime
+    end: datetime
+    ids: dict[str, int]
+    customers: dict[str, Customer]
+    contacts: dict[str, list[Contact]]
+    invoices: dict[str, Invoice]
+    owner: dict[str, str]  # invoice number -> customer ref
+    outbound: list[Outbound]
+    inbound_rows: dict[int, Message]
+    arrivals: dict[str, Arrival]
+    disputes: list[Dispute]
+    promises: list[Promise]
+    promise_invoices: dict[int, list[str]]
+    escalations: list[Escalation]
+    runs: list[AgentRun]
+    calls: list[ExecutedCall]
+    audit: list[AuditEvent]  # the emails sent (who sent each)
+    message_runs: dict[int, int]  # inbound db id -> run that read it
+    allocations: list[tuple[str, date, int, str]]  # invoice, received_on, cents, payment ref
+    payments: list[Payment]
+    delivered: list[tuple[datetime, str, list[str]]]
+    errors: list[str] = field(default_factory=list)
+    model_calls: int = 0
+
+    def ref_of(self, customer_id: int | None) -> str | None:
+        return next((ref for ref, cid in self.ids.items() if cid == customer_id), None)
+
+    def arrived(self, spec_id: str) -> Arrival | None:
+        return self.arrivals.get(spec_id)
+
+    def escalations_of(self, ref: str) -> list[Escalation]:
+        customer_id = self.ids.get(ref)
+        return [e for e in self.escalations if e.customer_id == customer_id]
+
+    def invoices_of(self, ref: str) -> list[Invoice]:
+        return [inv for number, inv in self.invoices.items() if self.owner[number] == ref]
+
+    def open_at(self, number: str, day: date) -> int:
+        """An invoice's open balance at the end of ``day``, rebuilt from the cash."""
+        invoice = self.invoices[number]
+        later = sum(c for n, received, c, _ in self.allocations if n == number and received > day)
+        return invoice.open_cents + later
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment is not None else None
+
+
+def _declared(runs: list[AgentRun]) -> tuple[list[ExecutedCall], dict[int, dict[str, Any]]]:
+    """Tool calls from the runs' traces, and the concession each sent email declared."""
+    calls: list[ExecutedCall] = []
+    concessions: dict[int, dict[str, Any]] = {}
+    for run in runs:
+        pending: list[dict[str, Any]] = []
+        for entry in run.trace or []:
+            if entry.get("type") == "model":
+                pending = list(entry.get("tool_calls") or [])
+            elif entry.get("type") == "tool" and pending:
+                call = pending.pop(0)
+                try:
+                    args = json.loads(call.get("arguments") or "{}")
+                except (TypeError, ValueError):
+                    args = {}
+                if not isinstance(args, dict):
+                    args = {}
+                result = entry.get("result")
+                calls.append(
+                    ExecutedCall(
+                        run.id or 0,
+                        run.customer_id,
+                        entry.get("name", call.get("name", "")),
+                        args,
+                        entry.get("status", ""),
+                        result,
+                    )
+                )
+                if (
+                    entry.get("name") == "send_email"
+                    and entry.get("status") == "ok"
+                    and isinstance(result, dict)
+                    and args.get("concession")
+                ):
+                    concessions[int(result.get("outbox_id", 0))] = args["concession"]
+    return calls, concessions
+
+
+def observe(simulation: Simulation) -> Observation:
+    with open_session(simulation.engine) as session:
+        return _observe(session, simulation)
+
+
+def _observe(session: Session, simulation: Simulation) -> Observation:
+    scenario = simulation.scenario
+    ids = dict(simulation.ledger.ids)
+    refs = {cid: ref for ref, cid in ids.items()}
+    customers = {refs[c.id]: c for c in session.exec(select(Customer)) if c.id in refs}
+    contacts: dict[str, list[Contact]] = {ref: [] for ref in ids}
+    for contact in session.exec(select(Contact)):
+        contacts.setdefault(refs.get(contact.customer_id, ""), []).append(contact)
+    invoices = {inv.number: inv for inv in session.exec(select(Invoice))}
+    owner = {number: refs.get(inv.customer_id, "") for number, inv in invoices.items()}
+    numbers_upper = {number.upper(): number for number in invoices}
+    runs = list(session.exec(select(AgentRun).order_by(col(AgentRun.id))))
+    calls, concessions = _declared(runs)
+    audit = list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.action == "send_email", col(AuditEvent.verdict).is_(None))
+            .order_by(col(AuditEvent.id))
+        )
+    )
+    actors = {
+        int(event.detail.get("outbox_id", 0)): event.actor
+        for event in audit
+        if event.action == "send_email" and event.verdict is None and event.detail
+    }
+    messages = list(session.exec(select(Message).order_by(col(Message.id))))
+    inbound_rows = {m.id or 0: m for m in messages if m.direction == Direction.INBOUND.value}
+    by_message_id = {m.message_id: m for m in inbound_rows.values()}
+    outbound: list[Outbound] = []
+    for message in messages:
+        if message.direction != Direction.OUTBOUND.value:
+            continue
+        ref = refs.get(message.customer_id or 0, "")
+        named = {
+            numbers_upper[token]
+            for token in tokens(f"{message.subject}\n{message.text}")
+            if token in numbers_upper
+        }
+        named |= {
+            numbers_upper[n.upper()]
+            for n in message.invoice_numbers or []
+            if n.upper() in numbers_upper
+        }
+        replied = by_message_id.get(message.in_reply_to or "")
+        answers = (
+            replied.id
+            if replied is not None and replied.customer_id == message.customer_id
+            else None
+        )
+        recipients = tuple(
+            address.strip().lower()
+            for address in f"{message.to_addrs},{message.cc_addrs}".split(",")
+            if address.strip()
+        )
+        outbound.append(
+            Outbound(
+                id=message.id or 0,
+                customer=ref,
+                created_at=as_utc(message.created_at),
+                status=message.status,
+                recipients=recipients,
+                subject=message.subject,
+                text=message.text,
+                tone=message.tone,
+                named=frozenset(named),
+                attachments=tuple(message.attachments or []),
+                answers=answers,
+                actor=actors.get(message.id or 0, "agent"),
+                run_id=message.run_id,
+                concession=concessions.get(message.id or 0),
+            )
+        )
+    promises = list(session.exec(select(Promise).order_by(col(Promise.id))))
+    numbers_by_id = {inv.id: inv.number for inv in invoices.values()}
+    promise_invoices: dict[int, list[str]] = {}
+    for link in session.exec(select(PromiseInvoice)):
+        promise_invoices.setdefault(link.promise_id, []).append(
+            numbers_by_id.get(link.invoice_id, "")
+        )
+    message_runs = {
+        event.ref_id: event.run_id
+        for event in session.exec(
+            select(Event).where(
+                Event.kind == EventKind.MESSAGE.value, col(Event.run_id).is_not(None)
+            )
+        )
+        if event.ref_id is not None and event.run_id is not None
+    }
+    payments = list(session.exec(select(Payment)))
+    received = {p.id: (p.received_on, p.ref) for p in payments}
+    allocations = [
+        (
+            numbers_by_id.get(a.invoice_id, ""),
+            *received[a.payment_id][:1],
+            a.amount_cents,
+            received[a.payment_id][1],
+        )
+        for a in session.exec(select(PaymentAllocation))
+    ]
+    return Observation(
+        scenario=scenario,
+        contender=simulation.contender.label,
+        start=scenario.start,
+        end=scenario.end,
+        ids=ids,
+        customers=customers,
+        contacts=contacts,
+        invoices=invoices,
+        owner=owner,
+        outbound=outbound,
+        inbound_rows=inbound_rows,
+        arrivals=dict(simulation.log.arrivals),
+        disputes=list(session.exec(select(Dispute))),
+        promises=promises,
+        promise_invoices=promise_invoices,
+        escalations=list(session.exec(select(Escalation).order_by(col(Escalation.id)))),
+        runs=runs,
+        calls=calls,
+        audit=audit,
+        message_runs=message_runs,  # type: ignore[arg-type]
+        allocations=allocations,  # type: ignore[arg-type]
+        payments=payments,
+        delivered=list(simulation.log.delivered),
+        errors=list(simulation.log.errors),
+        model_calls=simulation.log.model_calls,
+    )
+
+
+def sent(outbound: list[Outbound]) -> list[Outbound]:
+    """Outbound mail that was queued or went out (failed sends never reached anyone)."""
+    return [
+        m for m in outbound if m.status in (MessageStatus.QUEUED.value, MessageStatus.SENT.value)
+    ]
