@@ -14,6 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from sqlmodel import select
 
+from recoup.cli.approvals import app as approvals_app
+from recoup.cli.eval import eval_command
 from recoup.cli.workspace import Workspace, open_workspace
 from recoup.guardrails.policy import DEFAULT_POLICY_PATH
 from recoup.ledger.db import session as open_session
@@ -253,14 +255,9 @@ def _progress() -> Progress:
     )
 
 
-def _mount_optional_commands() -> None:
-    from recoup.cli.approvals import app as approvals_app
-    from recoup.cli.eval import eval_command
-
-    app.add_typer(approvals_app, name="approvals", help="Escalations awaiting a person.")
-    app.command("eval")(eval_command)
+app.add_typer(approvals_app, name="approvals", help="Escalations awaiting a person.")
+app.command("eval")(eval_command)
 
 
 def main() -> None:
-    _mount_optional_commands()
     app()

@@ -248,6 +248,21 @@ def _mailbox(customers: dict[str, CustomerSpec]) -> list[MessageSpec]:
             intents=[Intent.COPY_REQUEST],
         ),
         MessageSpec(
+            id="d04-away",
+            customer="D04",
+            kind="auto_reply",
+            when=When(after="outbound", nth=1, delay_hours=0.05),
+            body=(
+                "Thank you for your message. I am out of the office on annual leave and will "
+                "be back on "
+                + f"{customers['D04'].persona.absent[0].until:%A %d %B}."
+                + " Your email will not be forwarded.\n\n"
+                + customers["D04"].contacts[0].name
+            ),
+            quote=False,
+            intents=[Intent.OUT_OF_OFFICE],
+        ),
+        MessageSpec(
             id="d05-legal",
             customer="D05",
             when=When(after="outbound", nth=1, delay_hours=30),

@@ -1,0 +1,35 @@
+"""`recoup demo` tells a true story: each scripted customer's reply was acted on."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+
+from recoup.demo import run_demo
+
+
+def test_the_demo_acts_on_every_kind_of_reply(tmp_path: Path) -> None:
+    out = tmp_path / "demo.json"
+    console = Console(file=(tmp_path / "screen.txt").open("w"), width=160)
+    summary = run_demo(console, today=date(2026, 11, 25), weeks=3, seed=7, json_path=out)
+    accounts = {a.ref: a for a in summary.accounts}
+    assert len(accounts) >= 30
+    assert summary.collected_cents > 0
+    assert json.loads(out.read_text())["accounts"][0]["ref"] == "D01"
+
+    def actions(ref: str) -> list[str]:
+        return [f"{h.action}: {h.reason}" for h in accounts[ref].happenings]
+
+    assert any(a.startswith("log_promise") for a in actions("D01"))  # a promise
+    d02 = actions("D02")  # a dispute mid-sequence, then the other invoice still worked
+    opened = next(i for i, a in enumerate(d02) if a.startswith("open_dispute"))
+    disputed = d02[opened].split(":")[1].split()[0]
+    later_reminders = [a for a in d02[opened + 1 :] if a.startswith("send_email: f")]
+    assert all(disputed not in a for a in later_reminders)
+    assert any("with a copy of" in a for a in actions("D03"))  # a copy-invoice request
+    assert any(a.startswith("auto_reply received") for a in actions("D04"))  # out of office
+    assert any(e.startswith("legal") for e in accounts["D05"].escalations)  # a legal threat
+    assert summary.kpis.dso_countback is not None
