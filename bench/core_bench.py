@@ -75,7 +75,9 @@ def reminder_script(messages: list[ChatMessage], _tools: list[ToolSpec]) -> Mode
     """Read the account, send one friendly reminder about its overdue invoices, stop."""
     turns = sum(1 for m in messages if m["role"] == "assistant")
     if turns == 0:
-        return ModelResponse(tool_calls=[ToolCall(id="s", name="get_account_state", arguments="{}")])
+        return ModelResponse(
+            tool_calls=[ToolCall(id="s", name="get_account_state", arguments="{}")]
+        )
     if turns == 1:
         state = json.loads(messages[-1]["content"])
         overdue = [i for i in state["open_invoices"] if i["days_past_due"] > 0]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.core_bench import run_core_bench  # noqa: E402
-from bench.mail_bench import run_mail_bench  # noqa: E402
-from recoup.logs import configure_logging  # noqa: E402
+from bench.core_bench import run_core_bench
+from bench.mail_bench import run_mail_bench
+from recoup.logs import configure_logging
 
 
 def main() -> None:
