@@ -11,6 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.core_bench import run_core_bench
+from bench.eval_bench import run_eval_bench
 from bench.mail_bench import run_mail_bench
 from recoup.logs import configure_logging
 
@@ -26,6 +27,8 @@ def main() -> None:
         results.update(run_core_bench(quick=args.quick))
     if args.only in (None, "mail"):
         results.update(run_mail_bench(quick=args.quick))
+    if args.only in (None, "eval"):
+        results.update(run_eval_bench(quick=args.quick))
     print(json.dumps(results, indent=2))
 
 
