@@ -103,11 +103,12 @@ def _copy_kinds(text: str, has_invoice_numbers: bool) -> tuple[CopyKind, ...]:
     return tuple(kinds) or (CopyKind.INVOICE,)
 
 
-def _not_received_object(masked: str, clause: Span, match: re.Match[str], ctx: Context) -> str:
+def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -> str:
     """'goods', 'doc' or 'other': what it is that did not arrive."""
-    after_text = masked[match.end() : min(clause[1], match.end() + 60)]
-    before_start = max(clause[0], match.start() - 45)
-    before_text = masked[before_start : match.start()]
+    start, end = found
+    after_text = masked[end : min(clause[1], end + 60)]
+    before_start = max(clause[0], start - 45)
+    before_text = masked[before_start:start]
     candidates: list[tuple[int, str]] = []
     for pattern, label in (
         (lx.GOODS_WORDS, "goods"),
@@ -119,16 +120,25 @@ def _not_received_object(masked: str, clause: Span, match: re.Match[str], ctx: C
         for found in pattern.finditer(before_text):
             candidates.append((len(before_text) - found.end() + 1, label))
     for hit in ctx.invoices:
-        if match.end() <= hit.start < match.end() + 60 and hit.start < clause[1]:
-            candidates.append((hit.start - match.end(), "doc"))
-        elif before_start <= hit.start < match.start():
-            candidates.append((match.start() - hit.end + 1, "doc"))
-    inner = match.group()
+        # "Nothing for INV-2": the invoice says what it is about, not what did not arrive.
+        if _ABOUT.search(masked[max(0, hit.start - 30) : hit.start]):
+            continue
+        if end <= hit.start < end + 60 and hit.start < clause[1]:
+            candidates.append((hit.start - end, "doc"))
+        elif before_start <= hit.start < start:
+            candidates.append((start - hit.end + 1, "doc"))
+    inner = masked[start:end]
     if lx.GOODS_WORDS.search(inner):
         candidates.append((0, "goods"))
     if candidates:
         return min(candidates)[1]
-    return "goods" if lx.GOODS_VERB.search(inner) else "doc"
+    if lx.GOODS_VERB.search(inner):
+        return "goods"
+    # "We never got it.": what "it" is was said in the sentence before.
+    earlier = masked[max(0, clause[0] - 160) : clause[0]]
+    if lx.GOODS_WORDS.search(earlier) and not lx.DOC_WORDS.search(earlier):
+        return "goods"
+    return "doc"
 
 
 def detect(seg: Segment, ctx: Context) -> list[Cue]:
@@ -168,7 +178,7 @@ def detect(seg: Segment, ctx: Context) -> list[Cue]:
                 reasons.append((match.start(), reason, span(match)))
                 break
     for match in lx.NOT_RECEIVED.finditer(text):
-        found = _not_received_object(masked, clause, match, ctx)
+        found = _not_received_object(masked, clause, span(match), ctx)
         if found == "goods":
             reasons.append((match.start(), DisputeReason.NOT_RECEIVED, span(match)))
         elif found == "doc":
@@ -197,6 +207,14 @@ def detect(seg: Segment, ctx: Context) -> list[Cue]:
             for weak, pattern in lx.REASONS_WEAK.items()
             for m in pattern.finditer(text)
         ]
+        if not weak_hits:
+            # "That's not right.": what is wrong was said just before.
+            earlier = masked[max(0, seg.start - 200) : seg.start]
+            weak_hits = [
+                (start - max(0, seg.start - 200) - m.end() + len(text), weak)
+                for weak, pattern in lx.REASONS_WEAK.items()
+                for m in pattern.finditer(earlier)
+            ]
         # "I never ordered these 10 units" is about the order, not the quantity.
         if weak_hits and not _NOT_ORDERED.search(masked, start, end):
             reason = min(weak_hits)[1]
@@ -231,6 +249,9 @@ def detect(seg: Segment, ctx: Context) -> list[Cue]:
             continue
         # "Can we pay by card?" asks; "Can we pay next Friday?" proposes a date.
         if in_question(start) and not inside(start, seg.end, ctx.dates):
+            continue
+        # "We'll pay that one on time" is about an invoice not yet due: no promise to log.
+        if lx.PROMISE_ON_TIME.search(masked, end, seg.end):
             continue
         arrival = bool(_ARRIVAL.search(match.group()))
         cues.append(Cue(Intent.PROMISE, start, end, arrival=arrival))

@@ -283,6 +283,11 @@ def _blocked(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | Non
 # --------------------------------------------------------------------------- patterns
 
 _WD = rf"(?P<wd>{WEEKDAY_PATTERN})"
+_ORDINAL_NOUN = (
+    r"(?:(?:payment\s+|pay\s+|check\s+|cheque\s+)?(?:runs?|batch|cycle)|time|reminders?"
+    r"|notices?|attempts?|instal?lments?|tranches?|quarter|half|floor|invoices?|letters?"
+    r"|emails?|calls?|request)\b"
+)
 _M = rf"(?P<month>{MONTH_PATTERN})"
 _MF = rf"(?P<month>{MONTH_FULL_PATTERN})"
 _ORD = r"(?:st|nd|rd|th|er|re|e|eme|de|ste|o|°|º|\.)?"
@@ -384,6 +389,7 @@ _EARLY_NEXT_MONTH = (
     r"(?:early|beginning of|start of|the beginning of|the start of) (?:the )?next month"
     r"|(?:au )?debut (?:du )?mois prochain|anfang (?:des )?(?:n(?:a|ae)chsten|kommenden) monats"
     r"|(?:a )?principios del (?:proximo mes|mes (?:que viene|proximo|siguiente))"
+    r"|(?:the )?first (?:week|few days|days) of (?:the )?(?:next|following|coming) month"
     r"|begin volgende maand|(?:a |ad |all')?inizio (?:del )?(?:prossimo mese|mese prossimo)"
     r"|ai primi del (?:prossimo mese|mese prossimo)"
 )
@@ -407,7 +413,8 @@ _SPAN_PREFIX = (
     r"(?:(?P<within>within|inside of|over the next|during the next|in the next|d'ici|sous"
     r"|innerhalb(?: von)?(?: der n(?:a|ae)chsten| den n(?:a|ae)chsten)?|binnen|dentro de"
     r"|en un plazo de|en el plazo de|en los proximos|de komende|entro|nei prossimi"
-    r"|nelle prossime)|in|dans|en|over|tra|fra|d'ici a)"
+    r"|nelle prossime)|in|dans|en|over|tra|fra|d'ici a|eta(?: of)?:?)"
+    r"(?:\s+(?:about|around|roughly|approximately|approx\.?|some|another))?"
 )
 
 _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
@@ -464,7 +471,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     ),
     (
         re.compile(
-            r"\b(?:early|beginning of|start of|(?:au )?debut(?: de)?|anfang|(?:a )?principios de"
+            r"\b(?:early|beginning of|start of|(?:the )?first (?:week|few days|days) of"
+            r"|(?:au )?debut(?: de)?|anfang|(?:a )?principios de"
             rf"|begin|(?:a |ad )?inizio(?: di)?|(?:ai )?primi di)\s+{_MF}"
         ),
         _month_part(1, 7),
@@ -574,6 +582,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
         for pattern in (
             rf"\b(?:next|the following|a week on)\s+{_WD}",
             rf"\b{_WD}\s+(?:of\s+)?next week",
+            # British "Friday week": the Friday of next week.
+            rf"\b{_WD}\s+week\b",
             rf"\b{_WD}\s+(?:prochain|de la semaine prochaine)",
             rf"\b(?:am\s+)?(?:n(?:a|ae)chste(?:n|m|r)?|kommende(?:n|m|r)?)\s+{_WD}",
             rf"\b{_WD}\s+n(?:a|ae)chste(?:r|n)? woche",
@@ -612,6 +622,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             rf"(?:st|nd|rd|th)\b(?!\s*(?:of\s+)?{MONTH_PATTERN})"
             r"|\b(?:on|by|before|until|till)\s+the\s+(?P<dom2>\d{1,2})\b(?!\s*(?:%|\d|[a-z]))"
             rf"|(?<![\d.,])\b(?P<dom3>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:of\s+)?{MONTH_PATTERN})"
+            # "our 2nd run", "the 3rd reminder": an ordinal, not a day of the month.
+            rf"(?!\s+{_ORDINAL_NOUN})"
         ),
         lambda m, ctx: _day_of_month(ctx.today, int(m["dom"] or m["dom2"] or m["dom3"])),
     ),
@@ -675,6 +687,9 @@ def _ago_any(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | Non
 _FRENCH_ONLY = (re.compile(r"\bhier\b"), _relative(lambda t: _day(t - datetime.timedelta(days=1))))
 
 
+_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+
+
 def find_dates(
     folded: str,
     today: Day,
@@ -688,6 +703,8 @@ def find_dates(
     patterns = list(_PATTERNS)
     if language == "fr":
         patterns.append(_FRENCH_ONLY)
+    # A line break inside "early next\nweek" is a space: offsets stay the same.
+    folded = folded.translate(_LINE_BREAKS)
     candidates: list[tuple[int, int, tuple[Window, Window] | None, bool]] = []
     for pattern, handler in patterns:
         for match in pattern.finditer(folded):

@@ -7,6 +7,7 @@ import re
 
 from recoup.agent.reading import lexicon as lx
 from recoup.agent.reading.context import Context, Cue, inside, nearest, sentence_of
+from recoup.agent.reading.dates import DateHit
 from recoup.agent.reading.intents import EVIDENCE_MAX, DisputeReason, Finding, Intent
 from recoup.agent.reading.segments import Segment
 from recoup.agent.reading.text import fold
@@ -16,6 +17,9 @@ _NOT_A_PROMISE_DATE = re.compile(
     r"(?:dated|of|from|du|vom|del|van|de|datata|datee|issued(?: on)?)\s*(?:the\s+)?"
     r"|\b(?:due|dated|fallig|echeance|vencimiento|vervaldatum|scadenza|scadut\w*)\b"
     r"[^.;!?]{0,8})$"
+)
+_CLAUSE_JOIN = re.compile(
+    r"[,;]|\b(?:and|but|so|then|while|et|mais|und|aber|y|pero|en|maar|e|ma)\b"
 )
 _RETURN_CUE = re.compile(
     r"(?:until|till|back|return\w*|retour|jusqu'?\w*|bis|hasta|tot|t/m|fino|rientr\w*"
@@ -32,11 +36,30 @@ def _promise_date(cue: Cue, seg: Segment, ctx: Context) -> datetime.date | None:
         for hit in hits
         if not _NOT_A_PROMISE_DATE.search(ctx.masked[max(0, hit.start - 40) : hit.start])
     ]
-    chosen = nearest(plain or hits, cue.start)
+    chosen = _same_clause(plain or hits, cue, ctx)
     if chosen is None:
         return None
     value = chosen.future[1]
     return max(value, ctx.today)
+
+
+def _same_clause(hits: list[DateHit], cue: Cue, ctx: Context) -> DateHit | None:
+    """The date nearest the cue, preferring one not across an "and" or a comma from it.
+
+    "I put it through this morning and it should be with you by the 30th" promises the 30th.
+    """
+    if not hits:
+        return None
+
+    def between(hit: DateHit) -> str:
+        if hit.start >= cue.end:
+            return ctx.masked[cue.end : hit.start]
+        if hit.end <= cue.start:
+            return ctx.masked[hit.end : cue.start]
+        return ctx.masked[hit.end : cue.end]
+
+    joined = [hit for hit in hits if not _CLAUSE_JOIN.search(between(hit))]
+    return nearest(joined or hits, cue.start)
 
 
 def _paid_date(cue: Cue, seg: Segment, ctx: Context) -> datetime.date | None:

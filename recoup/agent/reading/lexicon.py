@@ -226,10 +226,43 @@ PROMISE = any_of(
             r"|transferring|wiring|remitting)\b"
         ),
         r"\b(?:we|i)(?:'re| are| am) (?:going|about) to pay\b",
+        rf"(?<!\byou )(?<!\bthey )\b(?:should|will|shall) be able to\s+<W>{{0,3}}?{_PAY_EN}\b",
+        (
+            r"\b(?:we|i)(?:'ll| will| can| should)\s+get\s+(?:the\s+|a\s+|our\s+)?(?:payment"
+            r"|funds|money|balance|rest|remainder|transfer|check|cheque|[$£€]\s?\d[\d,.]*"
+            r"|\d[\d,.]*\s?(?:usd|eur|gbp))\s+(?:over\s+)?to\s+you\b"
+        ),
+        # "ETA 3 business days", "ETA: Friday"
+        (
+            r"\beta\b(?=:?\s*(?:of\s+|is\s+)?(?:about\s+|around\s+|approx\.?\s+)?(?:\d|in\b"
+            r"|within\b|next\b|tomorrow|end\b|early\b|mid\b|one\b|two\b|three\b|four\b"
+            rf"|five\b|a week|{WEEKDAY_PATTERN}))"
+        ),
+        (
+            r"\b(?:we|i)(?:'ll| will| can| could|'d| would) do\s+(?:is\s+)?(?:you\s+)?"
+            r"(?:[$£€]|usd\s|eur\s|gbp\s)\s?\d"
+        ),
+        (
+            r"\b(?:it|this|they|that|both|payment)'ll\s+<W>{0,2}?(?:be (?:paid|settled|sent"
+            r"|released|processed|included|on)|go out|go through|follow|reach you|arrive"
+            r"|be with you|land)\b"
+        ),
+        (
+            r"\b(?:it's|it is|is|are|they're|they are|been|now)\s+(?:queued|scheduled|booked"
+            r"|slated|lined up|earmarked)\s+(?:up\s+)?(?:for|on)\b"
+        ),
+        (
+            r"\b(?:payment|transfer|remittance|wire)\s+<W>{0,4}?(?:is|has been) (?:planned"
+            r"|scheduled|booked|queued|earmarked|set) for\b"
+        ),
+        (
+            r"\b(?:doing|running|do|run|have|having) (?:a|our|the) (?:bacs|ach|sepa|payment|pay"
+            r"|supplier|cheque|check) (?:run|batch)\b"
+        ),
         r"(?<!\byou )\bwill\s+<W>{0,2}?(?:pay|settle|remit|wire|transfer)\b",
         (
             r"\b(?:payment|remittance|transfer|wire|funds|money|check|cheque|it|this|they|both"
-            r"|invoices?|inv[\w-]*|balance|amount|rest|remainder|all"
+            r"|invoices?|inv[\w-]*|balance|amount|rest|remainder|all|half|remaining"
             r"|\d[\w-]*)\s+(?:[\w-]+\s+){0,3}?"
             r"(?:will|shall|should|is going to|are going to|is due to|is expected to|is set to"
             r"|are due to)\s+<W>{0,2}?(?:be (?:paid|settled|made|sent|released|processed"
@@ -247,9 +280,10 @@ PROMISE = any_of(
         ),
         r"\bapproved for payment\b",
         (
-            r"\b(?:in|into|on|after|with|for) (?:our |the )?(?:next |upcoming |following )?"
-            r"(?:weekly |monthly |fortnightly )?(?:payment|pay|check|cheque|bank|payables|supplier)"
-            r"(?: |-)?(?:run|batch|cycle|date)\b"
+            r"\b(?:in|into|on|after|with|for)\s+(?:our\s+|the\s+|this\s+|next\s+)?"
+            rf"(?:{WEEKDAY_PATTERN}'s\s+|next\s+|upcoming\s+|following\s+)?"
+            r"(?:weekly\s+|monthly\s+|fortnightly\s+)?(?:payment|pay|check|cheque|bank|payables"
+            r"|supplier|bacs|ach|sepa)(?:\s+|-)?(?:run|batch|cycle|date)\b"
         ),
         (
             r"\byou(?:'ll| will| should| can expect to| shall)\s+<W>{0,2}?"
@@ -262,8 +296,9 @@ PROMISE = any_of(
             r"|is being processed|is in process|is in progress)\b"
         ),
         (
-            r"\bwe(?:'re| are) (?:processing|arranging|preparing|releasing|scheduling)"
-            r" (?:the |your |this |a )?(?:payment|invoice|transfer|wire|it)\b"
+            r"\b(?:we(?:'re| are)|i(?:'m| am))\s+(?:processing|arranging|preparing|releasing"
+            r"|scheduling)\s+(?:the\s+|your\s+|this\s+|a\s+)?(?:payment|invoice|transfer|wire"
+            r"|it|inv[\w-]*|funds|them|both)\b"
         ),
         r"\bwe (?:pay|settle) (?:on|by|every|at|within|next|this|tomorrow|today)\b",
         r"\b(?:will|'ll) get (?:it|this|that|them|the invoices?|you) (?:paid|settled|sorted)\b",
@@ -341,6 +376,7 @@ PROMISE = any_of(
         ),
         r"\b(?:recibiran?|recibiras)\s+<W>{0,2}?(?:pago|transferencia|abono|ingreso|dinero)",
         r"\bseran?\s+<W>?(?:pagad|abonad|transferid|liquidad|saldad)[oa]s?\b",
+        r"\bse (?:pagara|pagaran|abonara|abonaran|transferira|liquidara|saldara|ingresara)\b",
         r"\b(?:remesa|ciclo|dia|fecha) de pagos?\b",
         # Dutch
         (
@@ -389,6 +425,12 @@ PROMISE = any_of(
         ),
         r"\b(?:ciclo|giro|data) (?:di |dei )?pagament[oi]\b",
     )
+)
+
+# "We'll pay that one on time": a not-yet-due invoice, nothing is promised late.
+PROMISE_ON_TIME = _re(
+    r"\bon time\b|\bwhen (?:it'?s|it is|they(?:'re| are)) due\b"
+    r"|\b(?:by|on) (?:the|its|their) due dates?\b"
 )
 
 # "We can't pay until the 30th" promises the 30th; these need a date in the clause.
@@ -443,8 +485,8 @@ PAST_MARKERS = _re(r"\b(?:ya|ayer|anteayer|pasad[oa]|hace|anterior|ultimo|ultima
 # --------------------------------------------------------------------------- already paid
 
 _WEAK_PAID_OBJECT = (
-    r"(?=\s+(?:you\s+)?<W>{0,3}?(?:payment|funds|money|transfer|wire|remittance|check"
-    r"|cheque|ach|bacs|sepa|amount|balance)\b)"
+    r"(?=\s+(?:you\s+)?(?:<W>{0,3}?(?:payment|funds|money|transfer|wire|remittance|check"
+    r"|cheque|ach|bacs|sepa|amount|balance)\b|(?:the\s+)?[$£€]\s?\d))"
 )
 ALREADY_PAID = any_of(
     (
@@ -664,6 +706,17 @@ DISPUTE_NEGATABLE = any_of(
         r"\b(?:invoiced|billed|charged) (?:us |me )?in error\b",
         r"\bcancel+ed (?:the |our |this )?(?:order|contract|subscription|service|po)\b",
         r"\bnot (?:liable|responsible) for (?:this|these|the) (?:invoice|charge|amount)",
+        r"\b(?:is|are) being (?:queried|disputed|questioned|challenged)\b",
+        r"\b(?:send|issue|need|want) (?:us |me )?a corrected (?:invoice|bill)\b",
+        (
+            r"\bshould (?:be|have been) (?:reverse[- ]charged?|zero[- ]rated"
+            r"|(?:vat[- ]|tax[- ])?exempt)\b"
+        ),
+        r"\bplease (?:re-?address|cancel) (?:it|this|the invoice|this invoice)\b",
+        (
+            r"\b(?:hold(?:ing)?|withhold(?:ing)?) (?:back )?(?:the |this |our )?(?:payment"
+            r"|invoice)\b|\b(?:batch|goods|delivery|payment) (?:is |are )?on hold\b"
+        ),
         # French
         r"\blitig(?:e|ieuse?|ieux)\b|\bdesaccord\b|\berreur\b|\berronee?s?\b|\binexacte?s?\b",
         r"(?:\b(?:un|d'un|cet|notre|votre) |\bl')avoir\b|\breclamation\b",
@@ -712,6 +765,12 @@ DISPUTE_INTRINSIC = any_of(
         ),
         r"\b(?:did not|didn't|did n't) (?:order|authori[sz]e|agree to|sign|request)\b",
         r"\bnot (?:ordered|authori[sz]ed|requested) by us\b",
+        r"\b(?:nobody|no one|noone) (?:here )?(?:agreed to|approved|authori[sz]ed|ordered)\b",
+        (
+            r"\b(?:can't|cannot|can not|unable to) (?:pay|process|approve|accept|book)"
+            r" (?:[\w-]+ ){0,2}?as (?:it stands|is)\b"
+        ),
+        r"\b(?:addressed|made out|issued) to (?:another|a different|the wrong) (?:legal )?entity\b",
         r"\bpas d'accord\b|\bne\s+<W>?(?:payerons|paierons|reglerons|paierai|payerai)\s+pas\b",
         r"\brefus(?:ons|e|er)\s+(?:de\s+)?(?:payer|regler|la facture)",
         r"\b(?:jamais|pas) commande\b",
@@ -748,6 +807,14 @@ REASONS_STRONG: dict[DisputeReason, re.Pattern[str]] = {
             r"\bnot the (?:agreed|quoted|contract\w*|negotiated) (?:price|rate|amount)",
             r"\bdiscount (?:was |is |has )?(?:not |never )(?:been )?(?:applied|deducted|included)",
             r"\b(?:missing|forgot(?:ten)?(?: the)?) discount\b",
+            (
+                r"\b(?:discount|rebate|\d+(?:\.\d+)?% off)\b[^.;!?]{0,60}?\b(?:has not|hasn't"
+                r"|have not|haven't|was not|wasn't) (?:been )?(?:applied|deducted|included)"
+            ),
+            (
+                r"\b(?:quote|quotation|agreed price|agreed rate|contract price)\b"
+                r"(?:[^.;!?]|\.\d){0,80}?\byou(?:'ve| have)? (?:billed|charged|invoiced)\b"
+            ),
             r"\b(?:wrong|incorrect) (?:price|pricing|rate|amount|unit price|tariff|vat|tax)\b",
             (
                 r"\bsurfactur\w*|\bfacture?e? trop cher|\bprix (?:ne correspond|incorrect|errone"
@@ -800,6 +867,15 @@ REASONS_STRONG: dict[DisputeReason, re.Pattern[str]] = {
                 r"|does not match|doesn't match)"
             ),
             r"\b(?:too many|more) hours\b",
+            r"\bshort by (?:\d+|one|two|three|four|five|six|a few|several)\b",
+            (
+                r"\bonly (?:the )?(?:first|one|part|half|some)\b(?: \w+){0,2} (?:has |have )?"
+                r"(?:arrived|been delivered|been received)\b|\bon back-?order\b"
+            ),
+            (
+                r"\b(?:signed |approved )?(?:timesheets?|time sheets?|delivery notes?)\b"
+                r"[^.;!?]{0,50}?\b(?:add(?:s)? up to|come to|total(?:s)? only)\b"
+            ),
             (
                 r"\blivraison (?:partielle|incomplete)|\b(?:quantite|quantites) (?:incorrecte"
                 r"|erronee|facturee)|\b(?:seulement|que) recu \d+|\bmanqu\w* \d+"
@@ -834,6 +910,7 @@ REASONS_STRONG: dict[DisputeReason, re.Pattern[str]] = {
                 r"\b(?:damaged|damage|broken|crushed|dented|cracked|smashed|shattered|torn|leaking"
                 r"|spoiled|spoilt|water-damaged)\b"
             ),
+            r"\bdead on arrival\b|\bdoa\b",
             r"\bendommag\w*|\babime\w*|\bcass(?:e|ee|es|ees)\b|\bavarie\w*|\bdeteriore\w*",
             r"\bbesch(?:a|ae)dig\w*|\bkaputt\w*|\bzerbroch\w*|\btransportschad\w*",
             r"\bdanad[oa]s?\b|\bdanos?\b|\brot[oa]s?\b|\baveriad\w*|\bdeteriorad\w*|\bgolpead\w*",
@@ -846,6 +923,7 @@ REASONS_STRONG: dict[DisputeReason, re.Pattern[str]] = {
             r"\bduplicated?\b|\bdouble[- ]?(?:billed|billing|charged|invoiced|counted|booked)\b",
             r"\b(?:billed|invoiced|charged) (?:us |me )?(?:twice|two times)\b",
             r"\balready (?:been )?(?:invoiced|billed|charged)\b",
+            r"\b(?:is|be|looks like|seems to be) a re-?issue of an? (?:\w+ )?(?:invoice|bill)\b",
             r"\bsame (?:invoice|charge) (?:twice|again)\b",
             r"\bdoublon\b|\ben double\b|\bfacturee? deux fois\b|\bdeja (?:ete )?facturee?",
             (
@@ -890,6 +968,10 @@ REASONS_STRONG: dict[DisputeReason, re.Pattern[str]] = {
                 r"|invalid)\b"
             ),
             (
+                r"\b(?:po|purchase order)\b[^.;!?]{0,40}?\b(?:isn't|is not|not) (?:one of ours"
+                r"|ours|our po)\b"
+            ),
+            (
                 r"\b(?:sans|manque|absence (?:du|de)|aucun)\s+(?:le\s+|notre\s+)?(?:numero de )?"
                 r"(?:bon de commande|bdc)\b"
             ),
@@ -931,6 +1013,16 @@ REASONS_STRONG: dict[DisputeReason, re.Pattern[str]] = {
                 r"|unsatisfactory|unusable|not fit for purpose)\b"
             ),
             r"\bpoor (?:quality|workmanship|service|performance)\b",
+            (
+                r"\b(?:work|installation|job|repair|workmanship|finish)\b(?: [\w-]+){0,2}"
+                r" (?:was|is|has been) (?:poor|substandard|unacceptable|shoddy|sloppy)\b"
+                r"|\bleft unfinished\b"
+            ),
+            (
+                r"\bfailed (?:our |the )?(?:incoming |quality |goods-in )?inspection\b"
+                r"|\b(?:outside|out of|off) (?:the )?spec(?:ification)?s?\b"
+                r"|\b(?:wrong|incorrect) (?:colou?rs?|shade|finish|blue|red|green|black)\b"
+            ),
             r"\bquality (?:issue|issues|problem|problems|complaint|defect)s?\b",
             r"\bnot (?:as|according to) (?:spec|specification|specified|described|agreed)\b",
             r"\b(?:incomplete|unfinished|sloppy|shoddy) work\b|\bnot up to (?:standard|spec)\b",
@@ -964,14 +1056,15 @@ REASONS_WEAK: dict[DisputeReason, re.Pattern[str]] = {
         r"\b(?:price|prices|pricing|priced|rate|rates|unit price|discount|quote|quotation|quoted"
         r"|tariff|prix|tarif|remise|devis|preis\w*|rabatt|angebot|precio\w*|tarifa|descuento"
         r"|presupuesto|prijs\w*|tarief|korting|offerte|prezz\w*|tariff\w*|sconto|preventivo"
-        r"|amount|montant|betrag|importe|bedrag|importo|vat|tva|mwst|iva|btw)\b"
+        r"|amount|montant|betrag|importe|bedrag|importo|vat|tva|mwst|iva|btw|surcharges?)\b"
     ),
     DisputeReason.QUANTITY: _re(
         r"\b(?:quantity|quantities|qty|quantite|menge|stuckzahl|anzahl|cantidad|aantal"
-        r"|hoeveelheid|quantita|units|unites|unidades|stuks|stuck|pezzi|pieces|pcs|unita)\b"
+        r"|hoeveelheid|quantita|units|unites|unidades|stuks|stuck|pezzi|pieces|pcs|unita|hours)\b"
     ),
     DisputeReason.QUALITY: _re(
-        r"\b(?:quality|qualite|qualit(?:a|ae)t|calidad|kwaliteit|qualita)\b"
+        r"\b(?:quality|qualite|qualit(?:a|ae)t|calidad|kwaliteit|qualita|colou?rs?|pantone"
+        r"|reprint|proof)\b"
     ),
 }
 
@@ -994,6 +1087,7 @@ NOT_RECEIVED = any_of(
             r"|shown up|turned up|come|performed|rendered|provided|completed|installed|seen)\b"
         ),
         r"\bnever (?:arrived|came|showed up|turned up|delivered|received|got)\b",
+        r"\b(?:never|did not|didn't) (?:took|take) place\b|\bnever happened\b",
         (
             r"\b(?:still )?waiting (?:for|on) (?:the |our |your |any )?(?:goods|delivery|order"
             r"|shipment|parcel|package|items?|products?|materials?|equipment|service|work"
@@ -1029,7 +1123,8 @@ NOT_RECEIVED = any_of(
 GOODS_VERB = _re(
     r"(?:delivered|arrived|arrive|shown up|turned up|came|performed|rendered|installed|livree?s?"
     r"|arrivee?s?|geliefert|angekommen|zugestellt|erbracht|entregado|entregaron|llegado|llego"
-    r"|llegaron|geleverd|aangekomen|bezorgd|consegnat\w*|arrivat\w*)\b"
+    r"|llegaron|geleverd|aangekomen|bezorgd|consegnat\w*|arrivat\w*|took place|take place"
+    r"|happened)\b"
 )
 GOODS_WORDS = _re(
     r"\b(?:goods|delivery|deliveries|order|orders|shipment|parcel|package|items?|products?"
@@ -1037,7 +1132,8 @@ GOODS_WORDS = _re(
     r"|livraison|commande|colis|produits?|materiel|articles?|prestations?|ware|waren|lieferung"
     r"|bestellung|paket|produkte?|material|leistung\w*|mercancias?|pedido|envio|paquete"
     r"|productos?|servicios?|goederen|levering|bestelling|pakket|producten|artikelen|diensten"
-    r"|merce|merci|consegna|ordine|pacco|prodotti|articoli|servizi?|lavori)\b"
+    r"|merce|merci|consegna|ordine|pacco|prodotti|articoli|servizi?|lavori|licen[cs]es?"
+    r"|licen[cs]e keys?|keys|visits?)\b"
 )
 DOC_WORDS = _re(
     r"\b(?:invoices?|bills?|statements?|copy|facture|factures|releve|rechnung(?:en)?"
@@ -1308,6 +1404,9 @@ WRONG_CONTACT_STRONG = any_of(
             r"|payables|billing|this|these|the account)\b"
         ),
         r"\b(?:received|got) (?:this|your) (?:e-?mail|message) (?:by mistake|in error)\b",
+        r"\b(?:i|she|he) (?:have |has )?retired\b|\bno longer have access to\b",
+        r"\bnothing to do with (?:invoices|payments|billing|accounts|payables)\b",
+        r"\b(?:mailbox|inbox|address) is (?:not|no longer) (?:monitored|checked|in use)\b",
         (
             r"\bne suis pas (?:la bonne personne|le bon interlocuteur|la bonne interlocutrice"
             r"|le bon contact|la personne (?:concernee|competente|en charge))"
@@ -1376,9 +1475,14 @@ WRONG_CONTACT_REDIRECT = any_of(
             r"\s+should (?:be )?(?:sent|addressed|directed|emailed|forwarded|go)\s+to\b"
         ),
         (
-            r"\bplease (?:send|direct|address|forward|email) (?:all |any |future |your |these )+"
+            r"\bplease (?:send|direct|address|forward|email) (?:all |any |future |your |these )*"
             r"(?:future )?(?:invoices|correspondence|reminders|statements|emails|queries"
-            r"|communications?|collection (?:emails|notices))\b"
+            r"|communications?|collection (?:emails|notices)|anything)\b"
+            r"|\bplease write to\b|\byou want (?=\S+@)"
+            r"|\b(?:invoices|statements|correspondence|reminders|queries)\b[^.;!?]{0,40}?"
+            r"\b(?:need|needs|must|should) (?:now )?(?:to )?(?:go|be sent|be addressed"
+            r"|be directed) to\b"
+            r"|\b(?:i|we)(?:'ve| have)? (?:forwarded|passed) (?:this|it) (?:on )?to\b"
         ),
         (
             r"\b(?:please )?(?:contact|email|e-mail|write to|reach out to) (?:our |the )?"
@@ -1442,6 +1546,7 @@ INSOLVENCY = any_of(
             r"|\b(?:is|are|now|company) in administration\b"
         ),
         r"\badministrators? (?:ha(?:ve|s) been |were |was )?appointed\b|\breceivership\b",
+        r"\bjoint administrators?\b|\bappointed\b[^.;!?]{0,80}?\bas administrators?\b",
         r"\breceivers? (?:ha(?:ve|s) been |were |was )?appointed\b",
         r"\b(?:in|into|voluntary|compulsory|creditors'? voluntary) liquidation\b|\bliquidators?\b",
         r"\bwinding[- ]up\b|\bwound up\b|\bcreditors'? (?:voluntary )?arrangement\b|\bcva\b",
