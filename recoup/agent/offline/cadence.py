@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from recoup.agent.offline.compose import Writer, long_date, subject_prefix
+from recoup.agent.offline.compose import Writer, long_date, subject_prefix, template_opening
 from recoup.agent.offline.dates import business_day, first_followup_day, in_days
 from recoup.agent.offline.decisions import read_decisions
 from recoup.agent.offline.protocol import Action
@@ -38,6 +38,11 @@ WAITING_FOR_A_PERSON = frozenset(
         EscalationCategory.CONCESSION.value,
     }
 )
+
+# A plan's instalments are monthly; a payment later than that (and the grace) ends the pause.
+PLAN_PERIOD_DAYS = 31
+PLAN_GRACE_DAYS = 5
+_PLAN_OFFER = template_opening("plan_proposal")
 
 
 @dataclass
@@ -112,6 +117,13 @@ def cadence_plan(here: Situation, writer: Writer) -> Plan:
     broken = (EventKind.PROMISE_BROKEN.value in kinds or here.noted(BROKEN_NOTE)) and (
         broken_promise_date(state) is not None
     )
+    instalment_due = plan_instalment_due(here)
+    if instalment_due is not None and not broken:
+        # An agreed plan is being paid: its instalments, not the reminder cadence, set the pace.
+        return Plan(
+            keep_or_set(here, instalment_due, "check that the next instalment of the plan arrived"),
+            "a payment plan is being paid",
+        )
     if EventKind.PAYMENT.value in kinds and not broken:
         overdue = writer.money(sum(i.open_cents for i in actionable))
         day = in_days(conv.today, AFTER_PAYMENT_DAYS)
@@ -143,6 +155,26 @@ def cadence_plan(here: Situation, writer: Writer) -> Plan:
         in_days(conv.today, followup_days(tone, state)), f"{tone.label} reminder about {numbers}"
     )
     return Plan([email, wait])
+
+
+def plan_instalment_due(here: Situation) -> date | None:
+    """When the next instalment is due, while a plan we proposed is being paid on time.
+
+    The plan counts as running once a payment arrived after the proposal went out; it stops
+    counting when an instalment is more than a period (and a few days' grace) late.
+    """
+    proposals = [
+        as_utc(m.at).date()
+        for m in here.state.recent_messages
+        if m.direction == Direction.OUTBOUND.value and _PLAN_OFFER in m.text
+    ]
+    paid_on = here.state.habits.last_payment_on
+    if not proposals or paid_on is None or paid_on < max(proposals):
+        return None
+    due = paid_on + timedelta(days=PLAN_PERIOD_DAYS)
+    if here.conv.today > due + timedelta(days=PLAN_GRACE_DAYS):
+        return None
+    return business_day(max(due + timedelta(days=PLAN_GRACE_DAYS), here.conv.today))
 
 
 def final_notice_unanswered(here: Situation, oldest_days: int) -> bool:

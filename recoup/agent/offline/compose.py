@@ -128,3 +128,8 @@ def subject_prefix(template: str) -> str:
     """The fixed start of a template's subject line, to recognise emails written from it."""
     first = email_template(template).template.partition("\n")[0]
     return first.removeprefix(_SUBJECT_LINE).split("$", 1)[0].strip()
+
+
+def template_opening(template: str) -> str:
+    """The fixed text a section template starts with, to recognise emails that carry it."""
+    return email_template(template).template.split("$", 1)[0].strip()

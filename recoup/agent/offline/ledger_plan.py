@@ -27,10 +27,31 @@ _UNANSWERABLE = re.compile(
     r"|discount|credit|refund|portal|login|password|who)\b",
     re.IGNORECASE,
 )
+# What only a person can settle even beside a dispute: the rest (tax, prices, credits...)
+# is what the dispute's reviewer looks at anyway.
+_NOT_A_DISPUTE_MATTER = re.compile(
+    r"\b(bank|iban|swift|routing|card|address|contact|w-?9|portal|login|password|who)\b",
+    re.IGNORECASE,
+)
 _LEDGER_QUESTION = re.compile(
     r"\b(balance|owe|owing|outstanding|open|amount|total|due|invoices?|statement|how much"
     r"|overdue|paid|unpaid)\b",
     re.IGNORECASE,
+)
+
+# Findings the reply itself deals with; a vague question beside them needs no person.
+_ANSWERED_BY_REPLY = frozenset(
+    {
+        Intent.PROMISE,
+        Intent.DISPUTE,
+        Intent.ALREADY_PAID,
+        Intent.COPY_REQUEST,
+        Intent.PAYMENT_PLAN,
+    }
+)
+# Findings that already hand the whole message to a person.
+_TO_A_PERSON = frozenset(
+    {Intent.INSOLVENCY, Intent.LEGAL_THREAT, Intent.HOSTILE, Intent.WRONG_CONTACT}
 )
 
 
@@ -45,6 +66,25 @@ class Planned:
 def answerable_from_ledger(item: Item) -> bool:
     evidence = item.finding.evidence
     return bool(_LEDGER_QUESTION.search(evidence)) and not _UNANSWERABLE.search(evidence)
+
+
+def needs_a_person(item: Item, items: list[Item]) -> bool:
+    """A question the ledger cannot answer and nothing else in its message answers.
+
+    "Is INV-7 the March order? Can you send me a copy?": the copy is the answer. A question
+    that rides along a copy request, a claimed payment, a dispute, a promise or a plan is
+    answered by the reply to those, unless it asks about what only a person can settle
+    (bank details, contracts, prices...); beside a dispute, prices, tax and credits are
+    the dispute's own matter.
+    """
+    if item.intent is not Intent.QUESTION or answerable_from_ledger(item):
+        return False
+    beside = {other.intent for other in items if other.message_id == item.message_id}
+    evidence = item.finding.evidence
+    if _UNANSWERABLE.search(evidence):
+        # "It should be reverse-charged. Could you reissue it without VAT?": the dispute.
+        return Intent.DISPUTE not in beside or bool(_NOT_A_DISPUTE_MATTER.search(evidence))
+    return not beside & _ANSWERED_BY_REPLY
 
 
 def dispute_targets(item: Item, here: Situation) -> list[str]:
@@ -78,8 +118,12 @@ def ledger_actions(items: list[Item], here: Situation) -> list[Planned]:
                 planned.append(Planned(index, action))
                 if action.name == "open_dispute":
                     disputed.add(action.args["invoice_number"])
+    read_by_a_person = {item.message_id for item in items if item.intent in _TO_A_PERSON}
     for index, item in enumerate(items):
-        action = _other(item, here, disputed)
+        if item.message_id in read_by_a_person and item.intent in {Intent.QUESTION, Intent.UNKNOWN}:
+            # The person who takes the message reads all of it: no second hand-off.
+            continue
+        action = _other(item, here, disputed, items)
         if action is not None:
             planned.append(Planned(index, action))
     return _one_escalation_per_category(planned)
@@ -115,7 +159,7 @@ def _dispute(item: Item, here: Situation) -> list[Action]:
     ]
 
 
-def _other(item: Item, here: Situation, disputed: set[str]) -> Action | None:
+def _other(item: Item, here: Situation, disputed: set[str], items: list[Item]) -> Action | None:
     finding = item.finding
     intent = item.intent
     if intent is Intent.PROMISE:
@@ -128,7 +172,7 @@ def _other(item: Item, here: Situation, disputed: set[str]) -> Action | None:
             reason=f"message #{item.message_id} asks for our tax form (W-9)",
             recommendation=f"Send the W-9 to {item.sender}; the customer was told it is coming.",
         )
-    if intent is Intent.QUESTION and not answerable_from_ledger(item):
+    if intent is Intent.QUESTION and needs_a_person(item, items):
         return _escalation(
             item,
             here,

@@ -13,7 +13,7 @@ from typing import Any
 
 from recoup.agent.offline.compose import Writer, invoice_phrase, long_date
 from recoup.agent.offline.dates import in_days
-from recoup.agent.offline.ledger_plan import answerable_from_ledger, dispute_targets
+from recoup.agent.offline.ledger_plan import answerable_from_ledger, dispute_targets, needs_a_person
 from recoup.agent.offline.prior import LARGE_BALANCE_CENTS
 from recoup.agent.offline.protocol import Action, CallRecord
 from recoup.agent.offline.readings import Item
@@ -63,7 +63,17 @@ def compose_answer(
     answer = Answer()
     for index, item in enumerate(items):
         records = None if outcomes is None else outcomes.get(index, [])
-        _answer_item(answer, item, records, here, writer, allow_plan=allow_plan, held=plan_held)
+        forwarded = needs_a_person(item, items)
+        _answer_item(
+            answer,
+            item,
+            records,
+            here,
+            writer,
+            allow_plan=allow_plan,
+            held=plan_held,
+            forwarded=forwarded,
+        )
     answer.invoices = list(dict.fromkeys(answer.invoices))
     return answer
 
@@ -127,6 +137,7 @@ def _answer_item(
     *,
     allow_plan: bool,
     held: bool,
+    forwarded: bool = True,
 ) -> None:
     intent = item.intent
     if intent in SILENCING:
@@ -142,7 +153,7 @@ def _answer_item(
     elif intent is Intent.QUESTION:
         if answerable_from_ledger(item):
             _account_overview(answer, "question_answer", here, writer)
-        else:
+        elif forwarded:
             answer.sections.append(writer.section("question_forwarded"))
     elif intent is Intent.PAYMENT_PLAN:
         if allow_plan and not item.injection_suspected:
