@@ -7,6 +7,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from recoup.ledger.models import DisputeReason
+
+__all__ = ["CopyKind", "DisputeReason", "Finding", "Intent", "Reading"]
+
 
 class Intent(StrEnum):
     PROMISE = "promise"
@@ -22,17 +26,6 @@ class Intent(StrEnum):
     LEGAL_THREAT = "legal_threat"
     HOSTILE = "hostile"
     UNKNOWN = "unknown"
-
-
-class DisputeReason(StrEnum):
-    PRICE = "price"
-    QUANTITY = "quantity"
-    DAMAGED = "damaged"
-    NOT_RECEIVED = "not_received"
-    DUPLICATE = "duplicate"
-    MISSING_PO = "missing_po"
-    QUALITY = "quality"
-    OTHER = "other"
 
 
 class CopyKind(StrEnum):
