@@ -69,7 +69,12 @@ def read_reply(
 
     combined = merged(findings)
     ordered = [f for _, f in sorted(combined, key=lambda item: (RANK[item[1].intent], item[0]))]
-    if any(f.intent is not Intent.HOSTILE for f in ordered):
+    # Anger beside a real request is left out; abuse, threats and a broken relationship are
+    # kept (last), so that a person answers.
+    abusive = any(cue.intent is Intent.HOSTILE and cue.strong for cue in cues) and not any(
+        f.intent in {Intent.INSOLVENCY, Intent.LEGAL_THREAT} for f in ordered
+    )
+    if not abusive and any(f.intent is not Intent.HOSTILE for f in ordered):
         ordered = [f for f in ordered if f.intent is not Intent.HOSTILE]
     if not ordered:
         snippet = " ".join(body.split())[:EVIDENCE_MAX]

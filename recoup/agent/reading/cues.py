@@ -34,6 +34,21 @@ _ABOUT = re.compile(
     r"\b(?:for|on|regarding|about|under|with|from|pour|sur|fur|zur|zu|para|sobre|voor|op|per|su"
     r"|di)\s+(?:the |this |that |your |our |la |le |de |die |der |el |het |il )?$"
 )
+# "The goods for invoice X", "la merce relativa alla fattura X": what the goods belong to,
+# not the thing that did not arrive.
+_ABOUT_DOC = re.compile(
+    r"\b(?:for|on|regarding|about|under|of|from|pour|de|fur|zur|zu|para|sobre|voor|van|per|di"
+    r"|del|della|alla|relativ[oaie]\s+al(?:la)?|riferit[oaie]\s+al(?:la)?)\s+"
+    r"(?:the |this |that |your |our |la |le |l'|die |der |el |het |il |de )?"
+    r"(?:invoices?|bills?|factures?|rechnung(?:en)?|facturas?|factuur|fattur[ae])\s*(?:n[or°.]*\s*)?$"
+)
+# "I thought it had been paid": a mistaken belief, now corrected, not a payment made.
+_MISTAKEN_BELIEF = re.compile(
+    r"\b(?:thought|assumed|believed|was under the impression|had the impression|pensais"
+    r"|croyais|dachte|dachten|ging(?:en)? davon aus|pensaba|creia|dacht|dachten|pensavo"
+    r"|credevo|pensavamo|credevamo)\b(?:\s+that)?(?!\s+(?:we|i|nous|wir|ich)\b)"
+    r"(?:\s+[\w']+){0,2}\s*$"
+)
 _ARRIVAL = re.compile(
     r"\b(?:reach|arrive|be with you|hit your|land|receive|see|get|recevrez|recevoir|erhalten"
     r"|recibir\w*|ontvangt|ricever\w*|arrivera|llegara)\b"
@@ -118,10 +133,16 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
         for found in pattern.finditer(after_text):
             candidates.append((found.start(), label))
         for found in pattern.finditer(before_text):
+            if label == "doc" and _ABOUT_DOC.search(
+                masked[max(0, before_start + found.start() - 40) : before_start + found.end()]
+            ):
+                continue
             candidates.append((len(before_text) - found.end() + 1, label))
     for hit in ctx.invoices:
         # "Nothing for INV-2": the invoice says what it is about, not what did not arrive.
         if _ABOUT.search(masked[max(0, hit.start - 30) : hit.start]):
+            continue
+        if _ABOUT_DOC.search(masked[max(0, hit.start - 50) : hit.start]):
             continue
         if end <= hit.start < end + 60 and hit.start < clause[1]:
             candidates.append((hit.start - end, "doc"))
@@ -231,6 +252,8 @@ def detect(seg: Segment, ctx: Context) -> list[Cue]:
             continue
         if _negated(masked, clause, (start, end), language, prior_words=2, within=True):
             continue
+        if _MISTAKEN_BELIEF.search(masked, max(seg.start, start - 60), start):
+            continue
         cues.append(Cue(Intent.ALREADY_PAID, start, end))
         break
     ambiguous = lx.AMBIGUOUS_PAST.search(text)
@@ -304,9 +327,10 @@ def detect(seg: Segment, ctx: Context) -> list[Cue]:
         if not answered and part.strip(" ?") and not lx.RHETORICAL.search(part):
             cues.append(Cue(Intent.QUESTION, seg.question_from, seg.end))
 
-    hostile = lx.HOSTILE.search(text) or lx.RHETORICAL.search(text)
+    strong_hostile = lx.HOSTILE_STRONG.search(text)
+    hostile = strong_hostile or lx.HOSTILE.search(text) or lx.RHETORICAL.search(text)
     if hostile:
-        cues.append(Cue(Intent.HOSTILE, *span(hostile)))
+        cues.append(Cue(Intent.HOSTILE, *span(hostile), strong=bool(strong_hostile)))
     return _tidy(cues)
 
 
@@ -340,6 +364,27 @@ def _copy_requests(
                 Cue(Intent.COPY_REQUEST, start, base + noun.end(), kinds=kinds, strong=False)
             )
             return found
+    for match in lx.COPY_SEND_AGAIN.finditer(text):
+        span = (base + match.start(), base + match.end())
+        if _negated(ctx.masked, clause, span, ctx.language, prior_words=3, after=False):
+            continue
+        # "It" must be a document: an invoice or a document word in the clause or just before.
+        earlier = ctx.masked[max(0, clause[0] - 160) : clause[1]]
+        if not (
+            has_invoice
+            or lx.COPY_NOUN.search(text)
+            or (lx.DOC_WORDS.search(earlier) and not lx.PAYMENT_STEM.search(text))
+        ):
+            continue
+        found.append(
+            Cue(Intent.COPY_REQUEST, *span, kinds=_copy_kinds(text, has_invoice), strong=False)
+        )
+        return found
+    match = lx.TAX_FORM_RENEWAL.search(text)
+    if match and lx.COPY_KIND_TAX.search(ctx.masked):
+        span = (base + match.start(), base + match.end())
+        if not _negated(ctx.masked, clause, span, ctx.language, prior_words=3, after=False):
+            found.append(Cue(Intent.COPY_REQUEST, *span, kinds=(CopyKind.TAX_FORM,)))
     return found
 
 

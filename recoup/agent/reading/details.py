@@ -137,9 +137,48 @@ def _evidence(body: str, seg: Segment, anchor: int) -> str:
     return f"{cut}..."
 
 
+# A sentence that pays or clears its invoice is not the one a complaint after it is about.
+_CLEARS_INVOICE = re.compile(
+    r"\b(?:is|are|was|were|looks?|seems?)\s+(?:all\s+)?(?:fine|correct|ok|okay|right|good"
+    r"|in order)\b|\bno (?:issue|problem)s?\b"
+)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def _neighbour_invoices(seg: Segment, ctx: Context) -> list[str]:
+    """The invoice a complaint is about when its own clause names none.
+
+    "INV-7 bills the whole order, but only half arrived": earlier in the same sentence.
+    "The order on INV-7 went to our old site. We never got it.": the sentence just before,
+    in the same paragraph, when it names one invoice and neither pays nor clears it.
+    """
+    index, (sentence_start, _) = sentence_of(seg.start, ctx.sentences)
+    earlier = list(
+        dict.fromkeys(hit.number for hit in inside(sentence_start, seg.start, ctx.invoices))
+    )
+    if len(earlier) == 1:
+        return earlier
+    if earlier or index <= 0:
+        return []
+    previous_start, previous_end = ctx.sentences[index - 1]
+    if _PARAGRAPH_BREAK.search(ctx.masked, previous_end, sentence_start + 1):
+        return []
+    previous = list(
+        dict.fromkeys(hit.number for hit in inside(previous_start, previous_end, ctx.invoices))
+    )
+    text = ctx.masked[previous_start:previous_end]
+    if len(previous) != 1 or any(
+        pattern.search(text) for pattern in (lx.PROMISE, lx.ALREADY_PAID, _CLEARS_INVOICE)
+    ):
+        return []
+    return previous
+
+
 def finding_for(cue: Cue, seg: Segment, ctx: Context) -> Finding:
     """The finding a cue stands for, with the details found in its clause."""
     invoices = list(dict.fromkeys(hit.number for hit in inside(seg.start, seg.end, ctx.invoices)))
+    if not invoices and cue.intent is Intent.DISPUTE:
+        invoices = _neighbour_invoices(seg, ctx)
     details: dict[str, object] = {}
     if cue.intent in {Intent.PROMISE, Intent.ALREADY_PAID, Intent.DISPUTE, Intent.PAYMENT_PLAN}:
         amount = nearest(inside(seg.start, seg.end, ctx.amounts), cue.start)

@@ -301,6 +301,20 @@ PROMISE = any_of(
             r"|it|inv[\w-]*|funds|them|both)\b"
         ),
         r"\bwe (?:pay|settle) (?:on|by|every|at|within|next|this|tomorrow|today)\b",
+        # "We're paying INV-7 on Wednesday", "I'll sort it out on Tuesday": with a date ahead.
+        (
+            r"\b(?:(?:we(?:'re| are)|i(?:'m| am))\s+(?:paying|settling|transferring|wiring"
+            r"|remitting|clearing)|(?:we|i)(?:'ll| will)\s+(?:sort|square)\s+(?:it|this|that"
+            r"|them|the (?:invoice|balance|payment|bill)s?)(?:\s+out)?)\b"
+            rf"(?=[^.;!?]{{0,50}}?\b(?:(?:on|by)\s+(?:the\s+)?(?:\d|{MONTH_PATTERN})|next|tomorrow"
+            rf"|today|tonight|end of|{WEEKDAY_PATTERN}|this (?:week|month|morning|afternoon"
+            r"|evening)))"
+        ),
+        (
+            r"\b(?:it's|it is|is|are|they're|they are|been|now)\s+(?:queued|scheduled|booked"
+            r"|slated|set|planned)\s+to\s+(?:go out|be (?:paid|sent|released|processed|settled"
+            r"|wired|transferred)|leave (?:our|the) (?:account|bank))\b"
+        ),
         r"\b(?:will|'ll) get (?:it|this|that|them|the invoices?|you) (?:paid|settled|sorted)\b",
         r"\bmake sure <W>{0,3}?(?:is|gets|get|are) paid\b",
         # French
@@ -512,6 +526,14 @@ ALREADY_PAID = any_of(
             r"|issued|initiated|mailed|out|through|submitted|executed|posted)\b"
         ),
         r"\balready (?:been )?(?:paid|settled|remitted|transferred|wired)\b",
+        (
+            r"\b(?:our|the|my) (?:bank|bank statement|records|ledger|system) (?:shows?|says"
+            r"|confirms?)\s+<W>{0,3}?(?:cleared|paid|settled|went out|left|debited)\b"
+        ),
+        (
+            r"\bwent out\s+<W>{0,3}?(?:by|via)\s+(?:ach|wire|bacs|check|cheque|transfer"
+            r"|bank transfer|faster payments?|sepa|chaps)\b"
+        ),
         r"\bpaid in full\b|\b(?:fully|duly) paid\b",
         (
             r"(?<!\bbe )(?<!\bget )(?<!\bgets )(?<!\bto )(?<!\bnot )\bpaid (?:on|yesterday|today"
@@ -671,7 +693,10 @@ ALREADY_PAID = any_of(
 
 _NOT_CONTACT = (
     r"(?!\s+(?:person|contact|address|e-?mail|department|recipient|company|team|mailbox"
-    r"|people|ansprechpartner\w*|adresse|persoon|adres|afdeling))"
+    r"|people|ansprechpartner\w*|adresse|persoon|adres|afdeling"
+    # "Booked on the wrong cost centre": the customer's own bookkeeping, not a dispute.
+    r"|cost cent(?:re|er)s?|cost codes?|gl (?:codes?|accounts?)|general ledger|nominal codes?"
+    r"|kostenstelle|kostenplaats|centro di costo))"
 )
 DISPUTE_NEGATABLE = any_of(
     (
@@ -911,6 +936,11 @@ REASONS_STRONG: dict[DisputeReason, re.Pattern[str]] = {
                 r"|spoiled|spoilt|water-damaged)\b"
             ),
             r"\bdead on arrival\b|\bdoa\b",
+            # "The boxes were soaked when they arrived"
+            (
+                r"\b(?:soaked|soaking wet|sodden|drenched|waterlogged|(?:arrived|were|was|got)"
+                r" (?:all )?(?:wet|damp|mouldy|moldy))\b"
+            ),
             r"\bendommag\w*|\babime\w*|\bcass(?:e|ee|es|ees)\b|\bavarie\w*|\bdeteriore\w*",
             r"\bbesch(?:a|ae)dig\w*|\bkaputt\w*|\bzerbroch\w*|\btransportschad\w*",
             r"\bdanad[oa]s?\b|\bdanos?\b|\brot[oa]s?\b|\baveriad\w*|\bdeteriorad\w*|\bgolpead\w*",
@@ -1209,6 +1239,27 @@ COPY_STRONG = any_of(
         r"\b(?:copia|duplicato) (?:della|delle|di) fattur",
     )
 )
+# "Could you resend INV-1?", "can you send it over?", "a statement would be great".
+COPY_SEND_AGAIN = any_of(
+    (
+        r"\bre-?send\b(?!\s+(?:the\s+|our\s+|a\s+)?(?:payment|remittance|wire|transfer))",
+        (
+            r"\b(?:please|pls|kindly|can you|could you|would you|will you)\s+(?:just\s+)?"
+            r"(?:send|forward|email|e-mail|mail)\s+(?:it|them|that|this|those|these)"
+            r"(?:\s+(?:one|ones))?\s+(?:over|again|across|through|back)\b"
+        ),
+        (
+            r"\b(?:a|an|the)\s+(?:copy|statement|statement of account|soa|pdf|w-?9)\s+would be"
+            r"\s+(?:great|helpful|appreciated|good|nice|useful|ideal|handy)\b"
+        ),
+    )
+)
+# "Payments are on hold until we receive an updated form": a tax form, when the reply names one.
+TAX_FORM_RENEWAL = _re(
+    r"\b(?:receive|need|require|requires|request|requesting|send|provide|get)\s+(?:us\s+)?"
+    r"(?:an?\s+|the\s+|your\s+|one\s+)?(?:updated|new|current|signed|completed|fresh|valid"
+    r"|renewed)\s+(?:w-?9|w-?8\w*|tax forms?|forms?|one|copy|version)\b"
+)
 
 COPY_KIND_INVOICE = _re(
     r"\b(?:invoices?|bills?|copy|copies|duplicate|pdf|facture|factures|duplicata|rechnung\w*"
@@ -1238,7 +1289,14 @@ PLAN = any_of(
         r"\binstal+ments?\b|\binstalment plan\b",
         (
             rf"\b(?:in|over|across)\s+{NUMBER_PATTERN}\s+(?:equal\s+|monthly\s+|weekly\s+"
-            r"|separate\s+)?(?:payments|parts|tranches|portions|chunks|stages)\b"
+            r"|separate\s+)?(?:payments|parts|tranches|portions|chunks|stages|halves|goes|lots"
+            r"|batches)\b"
+        ),
+        rf"\b{NUMBER_PATTERN}\s+(?:equal\s+|monthly\s+|weekly\s+)?payments\s+of\b",
+        rf"\b{NUMBER_PATTERN}\s+(?:equal|monthly|weekly)\s+(?:payments|amounts|parts)\b",
+        (
+            rf"\b(?:give|allow|grant|let)\s+(?:us|me)\s+{NUMBER_PATTERN}\s+(?:more\s+)?"
+            r"(?:months|weeks)\s+to\s+(?:pay|clear|settle)\b"
         ),
         (
             r"\bsplit\s+<W>{0,3}?(?:payment|payments|amount|balance|invoice|bill|it|this"
@@ -1361,7 +1419,8 @@ RECURRING = _re(
 INSTALLMENT_COUNT = _re(
     rf"\b(?P<n>{NUMBER_PATTERN})\s+(?:equal\s+|monthly\s+|weekly\s+|separate\s+|gleiche\s+"
     r"|monatliche\s+|mensuales\s+|mensili\s+|maandelijkse\s+|mensuelles?\s+)?"
-    r"(?P<unit>instal+ments?|payments|parts|tranches|portions|raten|teilzahlungen|teilbetr\w+"
+    r"(?P<unit>instal+ments?|payments|parts|tranches|portions|halves|goes|raten|teilzahlungen"
+    r"|teilbetr\w+"
     r"|cuotas|plazos|pagos|mensualidades|termijnen|betalingen|rate|versements|mensualites"
     r"|fois|paiements|echeances|soluzioni|mensilita)\b"
 )
@@ -1398,6 +1457,11 @@ WRONG_CONTACT_STRONG = any_of(
             r"\b(?:i|we) (?:do not|don't|dont) (?:handle|deal with|process|look after|manage"
             r"|work (?:on|in)) (?:invoices|payments|accounts payable|payables|billing|this|these"
             r"|finance)\b"
+        ),
+        (
+            r"\b(?:do not|don't|dont|doesn't|doesnt|does not) (?:handle|deal with|look after"
+            r"|manage|process) (?:invoices|payments|accounts payable|payables|billing|finance)"
+            r"\s+any\s?more\b"
         ),
         (
             r"\bnot (?:responsible|in charge) (?:for|of) (?:invoices|payments|accounts payable"
@@ -1475,7 +1539,8 @@ WRONG_CONTACT_REDIRECT = any_of(
             r"\s+should (?:be )?(?:sent|addressed|directed|emailed|forwarded|go)\s+to\b"
         ),
         (
-            r"\bplease (?:send|direct|address|forward|email) (?:all |any |future |your |these )*"
+            r"\bplease\s+(?:send|direct|address|forward|email)\s+"
+            r"(?:all |any |future |your |these )*"
             r"(?:future )?(?:invoices|correspondence|reminders|statements|emails|queries"
             r"|communications?|collection (?:emails|notices)|anything)\b"
             r"|\bplease write to\b|\byou want (?=\S+@)"
@@ -1595,7 +1660,10 @@ LEGAL_THREAT = any_of(
             r" company)"
             r"\b|\bsuing\b|\blawsuit\b"
         ),
-        r"\bcourt\b|\bsmall claims\b|\btribunal\b|\blitigation\b|\bharass\w*",
+        (
+            r"\bcourt\b|\bsmall claims\b|\btribunal\b|\blitigation\b"
+            r"|\bharass\w*\b(?!\s+(?:my|our) (?:staff|team|employees|people|colleagues))"
+        ),
         (
             r"\bcease and desist\b|\bfdcpa\b|\bfair debt collection\b|\bconsumer protection\b"
             r"|\bcfpb\b|\breport (?:you|your company|this) to\b|\bombudsman\b"
@@ -1665,6 +1733,22 @@ HOSTILE = any_of(
             r"\bsmettete(?:la)? di\b|\bsmettetela\b|\blasciate(?:ci|mi) in pace\b|\bvergogn\w*"
             r"|\btruff\w*|\bladri\b|\bridicol\w*|\bcazz\w*|\binaccettabil\w*|\bscandalos\w*"
         ),
+    )
+)
+
+# Abuse, threats and a broken relationship: a person must answer, whatever else is asked.
+HOSTILE_STRONG = any_of(
+    (
+        r"\bf+[u*#@!]+c*k\w*|\bf[*#@!]{2,}\w*|\bpiss (?:off|me off)\b|\bsh[i1*]t+\w*",
+        r"\b(?:you'll|you will|they'll|they will|he'll|she'll) (?:regret it|be sorry)\b",
+        r"\b(?:you've|you have) been warned\b|\bwatch (?:your|their) backs?\b",
+        r"\bharass\w* (?:my|our) (?:staff|team|employees|people|colleagues)\b",
+        r"\b(?:i'm|i am|we're|we are) (?:done|finished) with you\b",
+        (
+            r"\blast (?:order|business|purchase) you'll ever get\b|\bnever (?:buy|buying|order"
+            r"|ordering|deal|dealing|work|working) (?:\w+ )?(?:from|with) you again\b"
+        ),
+        r"\butterly useless\b|\bcompletely useless\b|\bdo you lot\b",
     )
 )
 
