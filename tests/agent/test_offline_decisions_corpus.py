@@ -22,7 +22,15 @@ from recoup.guardrails.policy import Policy
 from recoup.ledger.cash import apply_payment
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import event
-from recoup.ledger.models import Customer, Direction, Escalation, EventKind, Message, Payment
+from recoup.ledger.models import (
+    Customer,
+    Direction,
+    Escalation,
+    EventKind,
+    Message,
+    Payment,
+    Promise,
+)
 from tests.support import factory
 
 CONTACT = "ap@acme.example"
@@ -338,3 +346,22 @@ async def test_a_bank_details_question_beside_a_dispute_still_goes_to_a_person(
     _customer_writes(engine, clock, customer_id, "Wrong price. Which bank account now?")
     await _tick(engine, clock)
     assert _categories(engine, customer_id) == ["other"]
+
+
+async def test_half_sent_half_promised_logs_a_promise_for_both_halves(
+    engine: Engine, clock: FixedClock, reads_as
+) -> None:
+    customer_id = _account(engine, clock, {"INV-7": (20, 360_000)})
+    month_end = clock.now().date() + timedelta(days=7)
+    reads_as(
+        _finding(Intent.ALREADY_PAID, "I've just sent 1,800.00", amount_cents=180_000,
+                 invoice_numbers=["INV-7"]),
+        _finding(Intent.PROMISE, "the other half at month end", amount_cents=180_000,
+                 invoice_numbers=["INV-7"], date=month_end),
+    )  # fmt: skip
+    _customer_writes(engine, clock, customer_id, "half now, half at month end")
+    await _tick(engine, clock)
+    with open_session(engine) as session:
+        promise = session.exec(select(Promise)).one()
+    # The half in transit arriving tomorrow must not count as the promise kept.
+    assert promise.amount_cents == 360_000 and promise.promised_date == month_end

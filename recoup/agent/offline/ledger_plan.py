@@ -163,7 +163,7 @@ def _other(item: Item, here: Situation, disputed: set[str], items: list[Item]) -
     finding = item.finding
     intent = item.intent
     if intent is Intent.PROMISE:
-        return _promise(item, here, disputed)
+        return _promise(item, here, disputed, items)
     if intent is Intent.COPY_REQUEST and CopyKind.TAX_FORM in finding.copy_kinds:
         return _escalation(
             item,
@@ -239,13 +239,17 @@ def _other(item: Item, here: Situation, disputed: set[str], items: list[Item]) -
     return None
 
 
-def _promise(item: Item, here: Situation, disputed: set[str]) -> Action | None:
+def _promise(item: Item, here: Situation, disputed: set[str], items: list[Item]) -> Action | None:
     finding = item.finding
     if finding.date is None or finding.date < here.conv.today:
         return None
     numbers = promise_invoices(item, here, disputed)
     covered = sum(inv.open_cents for n in numbers if (inv := here.invoice(n)))
     amount = finding.amount_cents
+    if amount is not None:
+        # "I've sent half, the rest at month end": the promise is for both halves by
+        # that date, so the half in transit does not count as the promise kept.
+        amount += _in_transit(item, items, numbers)
     args: dict[str, Any] = {
         "promised_date": finding.date.isoformat(),
         "invoice_numbers": numbers,
@@ -255,6 +259,17 @@ def _promise(item: Item, here: Situation, disputed: set[str]) -> Action | None:
     if amount is not None and 0 < amount < covered:
         args["amount"] = amount / 100
     return Action("log_promise", args, PROMISE)
+
+
+def _in_transit(promise: Item, items: list[Item], numbers: list[str]) -> int:
+    """Money the same message says is already on its way for the same invoices."""
+    return sum(
+        other.finding.amount_cents or 0
+        for other in items
+        if other.message_id == promise.message_id
+        and other.intent is Intent.ALREADY_PAID
+        and (not other.finding.invoice_numbers or set(other.finding.invoice_numbers) & set(numbers))
+    )
 
 
 def _escalation(
