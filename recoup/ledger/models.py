@@ -249,7 +249,10 @@ class Message(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """Something that needs the agent's attention for one account, at or after ``due_at``."""
 
-    __table_args__ = (Index("ix_event_pending_due", "processed_at", "due_at"),)
+    __table_args__ = (
+        Index("ix_event_pending_due", "processed_at", "due_at"),
+        Index("ix_event_customer_pending", "customer_id", "processed_at", "due_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
