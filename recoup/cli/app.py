@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -103,25 +105,35 @@ def tick(
     """One pass of the runner: every account that needs attention now."""
     from recoup.agent.clients.factory import make_model
     from recoup.agent.loop import AgentDeps
-    from recoup.agent.runner import Runner
+    from recoup.agent.runner import Runner, TickReport
 
     ws = _workspace(ctx)
     settings = (
         ws.settings.model if model is None else ws.settings.model.model_copy(update={"spec": model})
     )
+
+    # The app owns the HTTP client a remote model speaks through, and closes it.
+    http = httpx.AsyncClient(timeout=settings.timeout_s)
     deps = AgentDeps(
         engine=ws.engine,
         clock=ws.clock,
         policy=ws.policy,
-        model=make_model(settings),
+        model=make_model(settings, http_client=http),
         mail_from=ws.settings.mail.from_address,
     )
     runner = Runner(deps, concurrency=ws.settings.concurrency)
+
+    async def one_pass(advance: Callable[[int], None]) -> TickReport:
+        try:
+            return await runner.tick(limit, on_done=advance)
+        finally:
+            await http.aclose()
+
     with open_session(ws.engine) as session:
         due = len(runner.due_accounts(session, limit))
     with _progress() as progress:
         task = progress.add_task("accounts", total=due)
-        report = asyncio.run(runner.tick(limit, on_done=lambda _id: progress.advance(task)))
+        report = asyncio.run(one_pass(lambda _id: progress.advance(task)))
     outcomes: dict[str, int] = {}
     for result in report.results:
         outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1

@@ -67,7 +67,6 @@ class Tool(Generic[ArgsT, ResultT]):
     args_model: type[ArgsT]
     result_model: type[ResultT]
     run: Callable[[RunContext, ArgsT], ResultT]
-    outreach: bool = False
     writes: bool = True
 
     def __call__(self, ctx: RunContext, args: ArgsT) -> ResultT:

@@ -130,5 +130,4 @@ TOOL = Tool(
     args_model=SendEmailArgs,
     result_model=SendEmailResult,
     run=send_email,
-    outreach=True,
 )
