@@ -37,10 +37,6 @@ class FixedClock:
         self._now = as_utc(moment)
 
 
-def today(clock: Clock) -> date:
-    return clock.now().date()
-
-
 def as_utc(moment: datetime) -> datetime:
     """Naive datetimes are taken to be UTC already."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

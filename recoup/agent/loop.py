@@ -8,6 +8,7 @@ other's locks and a crash loses at most the call in flight.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -164,8 +165,6 @@ async def run_account(deps: AgentDeps, customer_id: int, events: list[Event]) ->
 
 
 def _tool_content(result: CallOutcome) -> str:
-    import json
-
     return json.dumps(result.result, ensure_ascii=False, default=str)
 
 
