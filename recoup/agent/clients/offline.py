@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 
 from recoup.agent.clients.base import ChatMessage, ModelResponse, ToolCall, ToolSpec, Usage
-from recoup.agent.offline.brain import next_move
-from recoup.agent.offline.protocol import call_id, read_conversation
+from recoup.offline.brain import next_move
+from recoup.offline.protocol import call_id, read_conversation
 
 CHARS_PER_TOKEN = 4
 

@@ -1,0 +1,409 @@
+"""Finding where each intent shows in a clause, with negations and questions taken into account."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from recoup.reader import lexicon as lx
+from recoup.reader.context import Context, Cue, Span, inside
+from recoup.reader.intents import CopyKind, DisputeReason, Intent
+from recoup.reader.segments import Segment
+
+_NEGATORS = {lang: re.compile(f"{lx.NEGATORS['en']}|{lx.NEGATORS[lang]}") for lang in lx.NEGATORS}
+_NEGATORS_AFTER = {lang: re.compile(pattern) for lang, pattern in lx.NEGATORS_AFTER.items()}
+_CLAUSE_STOP = re.compile(r"[,;:()]")
+_INVOICE_NOUN = re.compile(
+    r"\b(?:invoices?|bills?|factures?|rechnung(?:en)?|rechnungskopie|facturas?|factuur"
+    r"|facturen|fattur[ae])\b"
+)
+_CONDITION = re.compile(
+    r"\b(?:before|until|unless|so that|in order|avant|bevor|ehe|antes|voordat|prima|sin que)\b"
+)
+_FIRST_PERSON = re.compile(r"(?:we|i|wir|ich|nous|j'|hemos|he|wij|ik|abbiamo|ho)\b")
+_INVERSION = re.compile(
+    r"^(?:have|has|had|did|do|does|was|were|are|is|can|could|should|would|will|haben|hatten"
+    r"|avons|hebben|hemos|abbiamo)$"
+)
+_NOT_ORDERED = re.compile(
+    r"\b(?:never|not|n't|nie|nicht|jamais|pas|nunca|no|nooit|niet|non)\b.{0,12}"
+    r"(?:order|bestellt|commande|pedimos|encargamos|besteld|ordinat)|recogni[sz]e|no record"
+)
+# "An extension for invoice X" is about the invoice, it does not ask for it.
+_ABOUT = re.compile(
+    r"\b(?:for|on|regarding|about|under|with|from|pour|sur|fur|zur|zu|para|sobre|voor|op|per|su"
+    r"|di)\s+(?:the |this |that |your |our |la |le |de |die |der |el |het |il )?$"
+)
+# "The goods for invoice X", "la merce relativa alla fattura X": what the goods belong to,
+# not the thing that did not arrive.
+_ABOUT_DOC = re.compile(
+    r"\b(?:for|on|regarding|about|under|of|from|pour|de|fur|zur|zu|para|sobre|voor|van|per|di"
+    r"|del|della|alla|relativ[oaie]\s+al(?:la)?|riferit[oaie]\s+al(?:la)?)\s+"
+    r"(?:the |this |that |your |our |la |le |l'|die |der |el |het |il |de )?"
+    r"(?:invoices?|bills?|factures?|rechnung(?:en)?|facturas?|factuur|fattur[ae])\s*(?:n[or°.]*\s*)?$"
+)
+# "I thought it had been paid": a mistaken belief, now corrected, not a payment made.
+_MISTAKEN_BELIEF = re.compile(
+    r"\b(?:thought|assumed|believed|was under the impression|had the impression|pensais"
+    r"|croyais|dachte|dachten|ging(?:en)? davon aus|pensaba|creia|dacht|dachten|pensavo"
+    r"|credevo|pensavamo|credevamo)\b(?:\s+that)?(?!\s+(?:we|i|nous|wir|ich)\b)"
+    r"(?:\s+[\w']+){0,2}\s*$"
+)
+_ARRIVAL = re.compile(
+    r"\b(?:reach|arrive|be with you|hit your|land|receive|see|get|recevrez|recevoir|erhalten"
+    r"|recibir\w*|ontvangt|ricever\w*|arrivera|llegara)\b"
+)
+
+# --------------------------------------------------------------------------- negation
+
+
+def _negated(
+    masked: str,
+    clause: Span,
+    span: Span,
+    language: str,
+    *,
+    prior_words: int = 4,
+    within: bool = False,
+    after: bool = True,
+) -> bool:
+    negator = _NEGATORS.get(language, _NEGATORS["en"])
+    before = masked[clause[0] : span[0]]
+    stops = list(_CLAUSE_STOP.finditer(before))
+    if stops:
+        before = before[stops[-1].end() :]
+    window = " ".join(before.split()[-prior_words:]) if prior_words else ""
+    if window and negator.search(window):
+        return True
+    if within and negator.search(masked[span[0] : span[1]]):
+        return True
+    post_pattern = _NEGATORS_AFTER.get(language)
+    if after and post_pattern:
+        rest = masked[span[1] : clause[1]]
+        stop = _CLAUSE_STOP.search(rest)
+        if stop:
+            rest = rest[: stop.start()]
+        if post_pattern.match(rest):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- cue detection
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches at every start, overlapping: a rejected long match must not hide a shorter one."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        yield match
+        position = match.start() + 1
+
+
+def _copy_kinds(text: str, has_invoice_numbers: bool) -> tuple[CopyKind, ...]:
+    kinds = []
+    if lx.COPY_KIND_INVOICE.search(text) or has_invoice_numbers:
+        kinds.append(CopyKind.INVOICE)
+    if lx.COPY_KIND_STATEMENT.search(text):
+        kinds.append(CopyKind.STATEMENT)
+    if lx.COPY_KIND_TAX.search(text):
+        kinds.append(CopyKind.TAX_FORM)
+    # "Copy of the statement" is a statement: "copy" alone does not ask for an invoice too.
+    if (
+        CopyKind.INVOICE in kinds
+        and len(kinds) > 1
+        and not has_invoice_numbers
+        and not _INVOICE_NOUN.search(text)
+    ):
+        kinds.remove(CopyKind.INVOICE)
+    return tuple(kinds) or (CopyKind.INVOICE,)
+
+
+def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -> str:
+    """'goods', 'doc' or 'other': what it is that did not arrive."""
+    start, end = found
+    after_text = masked[end : min(clause[1], end + 60)]
+    before_start = max(clause[0], start - 45)
+    before_text = masked[before_start:start]
+    candidates: list[tuple[int, str]] = []
+    for pattern, label in (
+        (lx.GOODS_WORDS, "goods"),
+        (lx.DOC_WORDS, "doc"),
+        (lx.OTHER_OBJECTS, "other"),
+    ):
+        for found in pattern.finditer(after_text):
+            candidates.append((found.start(), label))
+        for found in pattern.finditer(before_text):
+            if label == "doc" and _ABOUT_DOC.search(
+                masked[max(0, before_start + found.start() - 40) : before_start + found.end()]
+            ):
+                continue
+            candidates.append((len(before_text) - found.end() + 1, label))
+    for hit in ctx.invoices:
+        # "Nothing for INV-2": the invoice says what it is about, not what did not arrive.
+        if _ABOUT.search(masked[max(0, hit.start - 30) : hit.start]):
+            continue
+        if _ABOUT_DOC.search(masked[max(0, hit.start - 50) : hit.start]):
+            continue
+        if end <= hit.start < end + 60 and hit.start < clause[1]:
+            candidates.append((hit.start - end, "doc"))
+        elif before_start <= hit.start < start:
+            candidates.append((start - hit.end + 1, "doc"))
+    inner = masked[start:end]
+    if lx.GOODS_WORDS.search(inner):
+        candidates.append((0, "goods"))
+    if candidates:
+        return min(candidates)[1]
+    if lx.GOODS_VERB.search(inner):
+        return "goods"
+    # "We never got it.": what "it" is was said in the sentence before.
+    earlier = masked[max(0, clause[0] - 160) : clause[0]]
+    if lx.GOODS_WORDS.search(earlier) and not lx.DOC_WORDS.search(earlier):
+        return "goods"
+    return "doc"
+
+
+def detect(seg: Segment, ctx: Context) -> list[Cue]:
+    """The cues of one clause, at most one per intent."""
+    masked, language = ctx.masked, ctx.language
+    clause = (seg.start, seg.end)
+    text = masked[seg.start : seg.end]
+    if not text.strip():
+        return []
+    cues: list[Cue] = []
+    base = seg.start
+    has_invoice = bool(inside(seg.start, seg.end, ctx.invoices))
+
+    def span(match: re.Match[str]) -> Span:
+        return base + match.start(), base + match.end()
+
+    def in_question(start: int) -> bool:
+        return seg.question_from is not None and start >= seg.question_from
+
+    for match in lx.INSOLVENCY.finditer(text):
+        if not _negated(masked, clause, span(match), language, prior_words=3, after=False):
+            cues.append(Cue(Intent.INSOLVENCY, *span(match)))
+            break
+
+    for match in lx.LEGAL_THREAT.finditer(text):
+        cues.append(Cue(Intent.LEGAL_THREAT, *span(match)))
+        break
+
+    # Disputes: a reason of its own ("damaged"), or a general word ("wrong") plus a topic.
+    reasons: list[tuple[int, DisputeReason, Span]] = []
+    copy_cues: list[Cue] = []
+    for reason, pattern in lx.REASONS_STRONG.items():
+        if reason is DisputeReason.DUPLICATE and lx.DUPLICATE_AS_COPY.search(text):
+            continue
+        for match in pattern.finditer(text):
+            if not _negated(masked, clause, span(match), language, prior_words=3, after=False):
+                reasons.append((match.start(), reason, span(match)))
+                break
+    for match in lx.NOT_RECEIVED.finditer(text):
+        found = _not_received_object(masked, clause, span(match), ctx)
+        if found == "goods":
+            reasons.append((match.start(), DisputeReason.NOT_RECEIVED, span(match)))
+        elif found == "doc":
+            around = masked[max(seg.start, base + match.start() - 45) : seg.end]
+            copy_cues.append(
+                Cue(Intent.COPY_REQUEST, *span(match), kinds=_copy_kinds(around, has_invoice))
+            )
+        break
+    general: list[Span] = [span(m) for m in lx.DISPUTE_INTRINSIC.finditer(text)]
+    for match in lx.DISPUTE_NEGATABLE.finditer(text):
+        # "Was the credit note booked?" asks; it does not dispute.
+        if in_question(span(match)[0]):
+            continue
+        if not _negated(masked, clause, span(match), language):
+            general.append(span(match))
+    if reasons:
+        reasons.sort(key=lambda item: item[0])
+        _, reason, (start, end) = reasons[0]
+        cues.append(Cue(Intent.DISPUTE, start, end, reason=reason))
+    elif general:
+        general.sort()
+        start, end = general[0]
+        reason = DisputeReason.OTHER
+        weak_hits = [
+            (abs(m.start() - (start - base)), weak)
+            for weak, pattern in lx.REASONS_WEAK.items()
+            for m in pattern.finditer(text)
+        ]
+        if not weak_hits:
+            # "That's not right.": what is wrong was said just before.
+            earlier = masked[max(0, seg.start - 200) : seg.start]
+            weak_hits = [
+                (start - max(0, seg.start - 200) - m.end() + len(text), weak)
+                for weak, pattern in lx.REASONS_WEAK.items()
+                for m in pattern.finditer(earlier)
+            ]
+        # "I never ordered these 10 units" is about the order, not the quantity.
+        if weak_hits and not _NOT_ORDERED.search(masked, start, end):
+            reason = min(weak_hits)[1]
+        cues.append(Cue(Intent.DISPUTE, start, end, reason=reason))
+
+    # Already paid, and the Spanish "pagamos" that may be either.
+    for match in _matches(lx.ALREADY_PAID, text):
+        start, end = span(match)
+        # "Did you get the $500 we wired?" still says it was wired; "Have we paid?" does not.
+        if in_question(start) and not (
+            _FIRST_PERSON.match(match.group())
+            and not _INVERSION.search(" ".join(masked[seg.start : start].split()[-1:]))
+        ):
+            continue
+        if _negated(masked, clause, (start, end), language, prior_words=2, within=True):
+            continue
+        if _MISTAKEN_BELIEF.search(masked, max(seg.start, start - 60), start):
+            continue
+        cues.append(Cue(Intent.ALREADY_PAID, start, end))
+        break
+    ambiguous = lx.AMBIGUOUS_PAST.search(text)
+    if ambiguous and not _negated(masked, clause, span(ambiguous), language, prior_words=2):
+        looks_back = bool(lx.PAST_MARKERS.search(text)) or any(
+            hit.future[1] < ctx.today for hit in inside(seg.start, seg.end, ctx.dates)
+        )
+        intent = Intent.ALREADY_PAID if looks_back else Intent.PROMISE
+        cues.append(Cue(intent, *span(ambiguous)))
+
+    for match in _matches(lx.PROMISE, text):
+        start, end = span(match)
+        if _negated(masked, clause, (start, end), language, prior_words=2, within=True):
+            continue
+        if _CONDITION.search(" ".join(masked[seg.start : start].split()[-2:])):
+            continue
+        # "Can we pay by card?" asks; "Can we pay next Friday?" proposes a date.
+        if in_question(start) and not inside(start, seg.end, ctx.dates):
+            continue
+        # "We'll pay that one on time" is about an invoice not yet due: no promise to log.
+        if lx.PROMISE_ON_TIME.search(masked, end, seg.end):
+            continue
+        arrival = bool(_ARRIVAL.search(match.group()))
+        cues.append(Cue(Intent.PROMISE, start, end, arrival=arrival))
+        break
+    for match in lx.PROMISE_UNTIL.finditer(text):
+        start, end = span(match)
+        later = [hit for hit in ctx.dates if end <= hit.start < seg.end]
+        if later and lx.PAYMENT_STEM.search(text):
+            cues.append(Cue(Intent.PROMISE, start, end, until=True))
+            break
+
+    plan = None
+    for match in lx.PLAN.finditer(text):
+        if not _negated(masked, clause, span(match), language, prior_words=3, after=False):
+            plan = Cue(Intent.PAYMENT_PLAN, *span(match))
+            break
+    about_paying = bool(lx.PAYMENT_STEM.search(text) or has_invoice or lx.DOC_WORDS.search(text))
+    if plan is None and about_paying:
+        match = lx.PLAN_NEEDS_PAY.search(text)
+        if match and not _negated(
+            masked, clause, span(match), language, prior_words=3, after=False
+        ):
+            plan = Cue(Intent.PAYMENT_PLAN, *span(match))
+    if plan is None and inside(seg.start, seg.end, ctx.amounts):
+        match = lx.RECURRING.search(text)
+        if match and lx.PAYMENT_STEM.search(text):
+            plan = Cue(Intent.PAYMENT_PLAN, *span(match))
+    if plan:
+        cues.append(plan)
+
+    copy_cues.extend(_copy_requests(text, base, clause, ctx, has_invoice))
+    if copy_cues:
+        cues.append(copy_cues[0])
+
+    for match in lx.WRONG_CONTACT_STRONG.finditer(text):
+        cues.append(Cue(Intent.WRONG_CONTACT, *span(match)))
+        break
+    else:
+        match = lx.WRONG_CONTACT_REDIRECT.search(text)
+        sentence = next((s for s in ctx.sentences if s[0] <= seg.start < s[1]), clause)
+        if match and inside(sentence[0], sentence[1], ctx.emails):
+            cues.append(Cue(Intent.WRONG_CONTACT, *span(match), strong=False))
+
+    question = lx.QUESTION.search(text)
+    if question:
+        cues.append(Cue(Intent.QUESTION, *span(question)))
+    elif seg.question_from is not None:
+        part = masked[seg.question_from : seg.end]
+        answered = any(cue.start >= seg.question_from for cue in cues)
+        if not answered and part.strip(" ?") and not lx.RHETORICAL.search(part):
+            cues.append(Cue(Intent.QUESTION, seg.question_from, seg.end))
+
+    strong_hostile = lx.HOSTILE_STRONG.search(text)
+    hostile = strong_hostile or lx.HOSTILE.search(text) or lx.RHETORICAL.search(text)
+    if hostile:
+        cues.append(Cue(Intent.HOSTILE, *span(hostile), strong=bool(strong_hostile)))
+    return _tidy(cues)
+
+
+def _copy_requests(
+    text: str, base: int, clause: Span, ctx: Context, has_invoice: bool
+) -> list[Cue]:
+    found: list[Cue] = []
+    for match in lx.COPY_STRONG.finditer(text):
+        span = (base + match.start(), base + match.end())
+        if not _negated(ctx.masked, clause, span, ctx.language, prior_words=3, after=False):
+            found.append(Cue(Intent.COPY_REQUEST, *span, kinds=_copy_kinds(text, has_invoice)))
+            return found
+    verbs = list(lx.COPY_VERB_EN.finditer(text)) + list(lx.COPY_VERB_OTHER.finditer(text))
+    for verb in verbs:
+        span = (base + verb.start(), base + verb.end())
+        if _negated(ctx.masked, clause, span, ctx.language, prior_words=3, after=False):
+            continue
+        for noun in lx.COPY_NOUN.finditer(text):
+            if noun.start() >= verb.end():
+                between = text[verb.end() : noun.start()]
+            elif noun.end() <= verb.start() and verb.re is lx.COPY_VERB_OTHER:
+                between = text[noun.end() : verb.start()]
+            else:
+                continue
+            if len(between) > 60 or lx.COPY_BREAK.search(between) or _ABOUT.search(between):
+                continue
+            region = text[min(verb.start(), noun.start()) :]
+            kinds = _copy_kinds(region, has_invoice)
+            start = base + min(verb.start(), noun.start())
+            found.append(
+                Cue(Intent.COPY_REQUEST, start, base + noun.end(), kinds=kinds, strong=False)
+            )
+            return found
+    for match in lx.COPY_SEND_AGAIN.finditer(text):
+        span = (base + match.start(), base + match.end())
+        if _negated(ctx.masked, clause, span, ctx.language, prior_words=3, after=False):
+            continue
+        # "It" must be a document: an invoice or a document word in the clause or just before.
+        earlier = ctx.masked[max(0, clause[0] - 160) : clause[1]]
+        if not (
+            has_invoice
+            or lx.COPY_NOUN.search(text)
+            or (lx.DOC_WORDS.search(earlier) and not lx.PAYMENT_STEM.search(text))
+        ):
+            continue
+        found.append(
+            Cue(Intent.COPY_REQUEST, *span, kinds=_copy_kinds(text, has_invoice), strong=False)
+        )
+        return found
+    match = lx.TAX_FORM_RENEWAL.search(text)
+    if match and lx.COPY_KIND_TAX.search(ctx.masked):
+        span = (base + match.start(), base + match.end())
+        if not _negated(ctx.masked, clause, span, ctx.language, prior_words=3, after=False):
+            found.append(Cue(Intent.COPY_REQUEST, *span, kinds=(CopyKind.TAX_FORM,)))
+    return found
+
+
+def _tidy(cues: list[Cue]) -> list[Cue]:
+    """One cue per intent; a payment plan covers the promise made in the same breath."""
+    seen: dict[Intent, Cue] = {}
+    for cue in cues:
+        seen.setdefault(cue.intent, cue)
+    if Intent.PAYMENT_PLAN in seen:
+        seen.pop(Intent.PROMISE, None)
+    dispute = seen.get(Intent.DISPUTE)
+    copy = seen.get(Intent.COPY_REQUEST)
+    if dispute and copy and not copy.strong and copy.kinds == (CopyKind.INVOICE,):
+        seen.pop(Intent.COPY_REQUEST)
+    if copy and not copy.strong and Intent.WRONG_CONTACT in seen:
+        seen.pop(Intent.COPY_REQUEST, None)
+    if Intent.ALREADY_PAID in seen and Intent.PROMISE in seen:
+        paid, promise = seen[Intent.ALREADY_PAID], seen[Intent.PROMISE]
+        # "It was sent Friday and should reach you soon" is one payment, already made.
+        if (paid.start < promise.end and promise.start < paid.end) or promise.arrival:
+            seen.pop(Intent.PROMISE)
+    return sorted(seen.values(), key=lambda cue: cue.start)
