@@ -19,10 +19,10 @@ from recoup.agent.clients.scripted import FunctionModel
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import create_all, make_engine
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Contact, Customer, Event, EventKind, Invoice
+from recoup.policy import Policy
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 

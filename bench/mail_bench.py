@@ -28,7 +28,6 @@ from sqlalchemy import Engine, insert
 
 from recoup.clock import FixedClock
 from recoup.daemon.app import SEND_CONCURRENCY
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import create_all, make_engine
 from recoup.ledger.models import Contact, Customer, Direction, Invoice, Message, MessageStatus
 from recoup.logs import configure_logging
@@ -36,6 +35,7 @@ from recoup.mail.imap_source import ImapSource
 from recoup.mail.outbox import deliver_due
 from recoup.mail.transports.imap_sent import ImapSentFolder
 from recoup.mail.transports.smtp import SmtpTransport
+from recoup.policy import Policy
 from recoup.settings import ImapSettings, SmtpSettings
 from tests.daemon.kit import raw_mail
 from tests.support.mailservers import MailServers, start_mail_servers

@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
+from recoup.policy import Policy
 from tests.support.databases import postgres_engine, selected_backends, sqlite_engine
 
 pytest_plugins = ["tests.support.mail_fixtures"]

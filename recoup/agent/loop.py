@@ -23,10 +23,10 @@ from recoup.agent.execute import CallOutcome, execute_call
 from recoup.agent.trigger import build_trigger, describe
 from recoup.clock import Clock
 from recoup.guardrails.facts import Facts
-from recoup.guardrails.policy import Policy
 from recoup.guardrails.rules.escalation import required_escalation
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import AgentRun, EscalationCategory, Event, EventKind
+from recoup.policy import Policy
 from recoup.prompts import system_prompt, trigger_message
 from recoup.tools.base import RunContext
 from recoup.tools.escalate import open_escalation

@@ -17,10 +17,10 @@ from sqlmodel import Session, col, select
 
 from recoup.approvals.decisions import REFUSED
 from recoup.clock import as_utc
-from recoup.guardrails.policy import Policy
 from recoup.ledger.models import AuditEvent, Escalation, EscalationStatus, Invoice, Message
 from recoup.ledger.state import Account, PaymentHabits, load_account, payment_habits
 from recoup.money import format_money
+from recoup.policy import Policy
 from recoup.tools.email import SendEmailArgs
 
 CORRESPONDENCE_CHARS = 600

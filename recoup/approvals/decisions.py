@@ -19,13 +19,13 @@ from sqlmodel import Session, col
 
 from recoup.agent.execute import execute_call
 from recoup.clock import Clock, as_utc
-from recoup.guardrails.policy import Policy
 from recoup.guardrails.rules.pause import BLOCKING_CATEGORIES
 from recoup.ledger import audit
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import event
 from recoup.ledger.models import Customer, Escalation, EscalationStatus, EventKind, InvoiceStatus
 from recoup.ledger.state import Account, load_account
+from recoup.policy import Policy
 from recoup.tools.base import RunContext
 from recoup.tools.registry import ToolRegistry, default_registry
 

@@ -25,9 +25,9 @@ from recoup.approvals.case import Case, assemble_case, sender_header
 from recoup.approvals.decisions import claim_reminders, expire_overdue
 from recoup.approvals.slack import SlackError, app_client, webhook
 from recoup.clock import Clock, as_utc
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Escalation, EscalationStatus
+from recoup.policy import Policy
 from recoup.settings import Settings
 
 log = structlog.get_logger(__name__)

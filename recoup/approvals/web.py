@@ -64,9 +64,9 @@ from recoup.approvals.notifier import Notifier
 from recoup.approvals.slack import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, SlackError
 from recoup.approvals.slack import verify_signature as verify_slack_signature
 from recoup.clock import Clock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Escalation, EscalationStatus
+from recoup.policy import Policy
 from recoup.settings import Settings
 from recoup.tools.registry import ToolRegistry, default_registry
 

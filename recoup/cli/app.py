@@ -19,11 +19,11 @@ from sqlmodel import select
 from recoup.cli.approvals import app as approvals_app
 from recoup.cli.eval import eval_command
 from recoup.cli.workspace import Workspace, open_workspace
-from recoup.guardrails.policy import DEFAULT_POLICY_PATH
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Customer
 from recoup.logs import configure_logging
 from recoup.money import format_money
+from recoup.policy import DEFAULT_POLICY_PATH
 
 app = typer.Typer(
     no_args_is_help=True,

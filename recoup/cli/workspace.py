@@ -10,8 +10,8 @@ import typer
 from sqlalchemy import Engine
 
 from recoup.clock import Clock, SystemClock
-from recoup.guardrails.policy import Policy, PolicyError, load_policy
 from recoup.ledger.db import make_engine, migrate
+from recoup.policy import Policy, PolicyError, load_policy
 from recoup.settings import Settings, load_settings
 
 

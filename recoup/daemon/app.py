@@ -38,7 +38,6 @@ from recoup.agent.runner import Runner
 from recoup.clock import Clock
 from recoup.daemon.health import DaemonStatus, health_routes
 from recoup.daemon.recovery import release_dead_leases
-from recoup.guardrails.policy import Policy, load_policy
 from recoup.ledger.db import make_engine, migrate
 from recoup.mail.imap_source import ImapSource
 from recoup.mail.maildir_source import MaildirSource
@@ -47,6 +46,7 @@ from recoup.mail.transports.base import SentFolder, Transport
 from recoup.mail.transports.imap_sent import ImapSentFolder
 from recoup.mail.transports.maildir import MaildirInbox, MaildirTransport
 from recoup.mail.transports.smtp import SmtpTransport
+from recoup.policy import Policy, load_policy
 from recoup.settings import Settings
 
 log = structlog.get_logger(__name__)

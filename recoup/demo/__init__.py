@@ -16,9 +16,9 @@ from recoup.demo.ledger import demo_scenario, demo_start
 from recoup.demo.summary import DemoSummary, accounts_table, summarize
 from recoup.evals.calibration import load_calibration
 from recoup.evals.simulator import Contender, simulate
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.money import format_money
+from recoup.policy import Policy
 
 
 def run_demo_summary(*, today: date, weeks: int, seed: int) -> DemoSummary:

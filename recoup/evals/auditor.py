@@ -20,8 +20,8 @@ from recoup.evals.datespec import resolve_date_spec
 from recoup.evals.observe import Observation, Outbound, tokens
 from recoup.evals.offers import amounts_cents, read_offers
 from recoup.evals.scenario import DisputeOpened, Intent, PromiseLogged
-from recoup.guardrails.policy import Policy, Tone
 from recoup.ledger.models import EscalationCategory
+from recoup.policy import Policy, Tone
 
 BLOCKING = {
     EscalationCategory.LEGAL.value,

@@ -19,9 +19,9 @@ from sqlalchemy.util import LRUCache
 
 from recoup.evals.scenario import Scenario
 from recoup.evals.seed import load_ledger
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import create_all, make_engine
 from recoup.ledger.db import session as open_session
+from recoup.policy import Policy
 
 DATABASE_NAME = "scenario.db"
 _schema: bytes | None = None

@@ -23,7 +23,7 @@ from recoup.evals.database import empty_database, seeded_ledger, work_directory
 from recoup.evals.scenario import DEFAULT_SCENARIOS_DIR, Scenario, load_scenario, scenario_paths
 from recoup.evals.scoring import Aggregate, RunScore, aggregate, mean_timeline, score
 from recoup.evals.simulator import Contender, simulate
-from recoup.guardrails.policy import Policy, load_policy
+from recoup.policy import Policy, load_policy
 
 BASELINES = ("dunning",)
 ModelFactory = Callable[[], ModelClient]

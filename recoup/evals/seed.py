@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 
 from recoup.clock import at_utc
 from recoup.evals.scenario import CustomerSpec, InvoiceSpec, Scenario
-from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.base import (
     ContactRecord,
     CustomerRecord,
@@ -28,6 +27,7 @@ from recoup.ledger.connectors.base import (
 )
 from recoup.ledger.connectors.ingest import ingest
 from recoup.ledger.models import Customer, Event, EventKind
+from recoup.policy import Policy
 
 GO_LIVE_SOURCE = "scenario"
 

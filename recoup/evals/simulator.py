@@ -32,7 +32,6 @@ from recoup.evals.database import database_from, seeded_ledger
 from recoup.evals.dice import Dice
 from recoup.evals.scenario import Scenario
 from recoup.evals.seed import Ledger, issue_time, new_invoices_batch
-from recoup.guardrails.policy import Policy
 from recoup.ledger.cash import apply_payment
 from recoup.ledger.connectors.ingest import ingest
 from recoup.ledger.db import session as open_session
@@ -49,6 +48,7 @@ from recoup.mail.ingest import ingest_message
 from recoup.mail.outbox import deliver_due
 from recoup.mail.transports.base import bare_message_id
 from recoup.mail.transports.memory import InMemoryTransport
+from recoup.policy import Policy
 from recoup.tools.registry import ToolRegistry, default_registry
 
 MAX_TICKS_PER_MOMENT = 2

@@ -1,1 +1,1 @@
-"""The policy and the rules that check every tool call before it runs."""
+"""The rules that check every tool call against the policy and the ledger before it runs."""

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from recoup.guardrails.policy import Policy
 from recoup.ledger.state import Account
+from recoup.policy import Policy
 
 
 @dataclass(frozen=True)

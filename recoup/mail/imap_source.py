@@ -37,7 +37,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from recoup.clock import Clock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import MailCheckpoint
 from recoup.mail.imap_connect import (
@@ -51,6 +50,7 @@ from recoup.mail.imap_connect import (
 )
 from recoup.mail.ingest import DEFAULT_LIMITS, IngestResult, IngestStatus, ingest_message
 from recoup.mail.parse import MailLimits
+from recoup.policy import Policy
 from recoup.settings import ImapSettings
 
 log = structlog.get_logger(__name__)

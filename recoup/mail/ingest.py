@@ -30,7 +30,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger import audit
 from recoup.ledger.events import event
 from recoup.ledger.models import (
@@ -56,6 +55,7 @@ from recoup.mail.parse import (
     parse_message,
 )
 from recoup.mail.undeliverable import mark_undeliverable
+from recoup.policy import Policy
 from recoup.tools.base import RunContext
 from recoup.tools.followup import followup_moment, set_followup
 

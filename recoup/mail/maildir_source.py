@@ -15,12 +15,12 @@ import structlog
 from sqlalchemy import Engine
 
 from recoup.clock import Clock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.mail.imap_source import MailboxStatus
 from recoup.mail.ingest import DEFAULT_LIMITS, IngestResult, ingest_message
 from recoup.mail.parse import MailLimits
 from recoup.mail.transports.maildir import MaildirInbox
+from recoup.policy import Policy
 
 log = structlog.get_logger(__name__)
 

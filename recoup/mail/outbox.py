@@ -40,7 +40,6 @@ from sqlalchemy import Engine, func, or_, update
 from sqlmodel import Session, col, select
 
 from recoup.clock import Clock
-from recoup.guardrails.policy import Policy
 from recoup.ledger import audit
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Customer, Direction, Message, MessageStatus
@@ -53,6 +52,7 @@ from recoup.mail.transports.base import (
     Transport,
 )
 from recoup.mail.undeliverable import mark_undeliverable
+from recoup.policy import Policy
 
 log = structlog.get_logger(__name__)
 

@@ -12,7 +12,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger import audit
 from recoup.ledger.models import (
     Contact,
@@ -20,6 +19,7 @@ from recoup.ledger.models import (
     EscalationCategory,
     EscalationStatus,
 )
+from recoup.policy import Policy
 from recoup.tools.base import RunContext
 from recoup.tools.escalate import open_escalation
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from recoup.clock import as_utc, local_time
-from recoup.guardrails.policy import Tone
 from recoup.ledger.models import Direction, EscalationCategory, EventKind
 from recoup.offline.compose import Writer, long_date, subject_prefix, template_opening
 from recoup.offline.dates import business_day, first_followup_day, in_days
@@ -16,6 +15,7 @@ from recoup.offline.recipients import primary_contact
 from recoup.offline.reminders import BROKEN_PROMISE, REMINDER, broken_promise_date, reminder
 from recoup.offline.situation import Situation
 from recoup.offline.tone import FOLLOWUP_DAYS, followup_days, reminder_tone
+from recoup.policy import Tone
 
 FOLLOWUP = "followup"
 THANKS = "thanks"

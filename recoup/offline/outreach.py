@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from recoup.guardrails.policy import Tone
 from recoup.ledger.state import InvoiceView
 from recoup.offline.cadence import Plan, followup, keep_or_set, no_contact, resting_followup
 from recoup.offline.compose import Writer, long_date
@@ -15,6 +14,7 @@ from recoup.offline.readings import Item, deferred_note
 from recoup.offline.replies import Answer, add_overdue_note, compose_answer, reply_action
 from recoup.offline.situation import Situation
 from recoup.offline.tone import FOLLOWUP_DAYS
+from recoup.policy import Tone
 from recoup.reader import Intent
 
 

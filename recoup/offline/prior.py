@@ -8,7 +8,7 @@ refused.
 
 from __future__ import annotations
 
-from recoup.guardrails.policy import Policy, Tone
+from recoup.policy import Policy, Tone
 
 _DEFAULTS = Policy()
 

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from recoup.agent.clients.base import ChatMessage
 from recoup.clock import as_utc
-from recoup.guardrails.policy import Policy
 from recoup.ledger.state import AccountState
+from recoup.policy import Policy
 from recoup.prompts import parse_trigger_message
 
 _SIGNATURE = re.compile(r'signed "(?P<sender>[^",]+), (?P<company>[^"]+)"')

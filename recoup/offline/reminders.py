@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from recoup.guardrails.policy import Tone
 from recoup.ledger.models import PromiseStatus
 from recoup.ledger.state import AccountState, ContactView, InvoiceView
 from recoup.offline.compose import Writer, long_date
 from recoup.offline.protocol import Action
+from recoup.policy import Tone
 
 STATEMENT_FROM_OPEN_INVOICES = 3
 TEMPLATES = {

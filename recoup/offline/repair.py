@@ -11,7 +11,6 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from recoup.guardrails.policy import Tone
 from recoup.ledger.models import EscalationCategory
 from recoup.ledger.state import ContactView, InvoiceView
 from recoup.offline.cadence import (
@@ -33,6 +32,7 @@ from recoup.offline.reminders import BROKEN_PROMISE, PLAIN, reminder
 from recoup.offline.replies import PLAIN_REPLY, REPLY, plain_reply
 from recoup.offline.situation import Situation
 from recoup.offline.tone import followup_days, softer
+from recoup.policy import Tone
 
 HOLDING_REPLY = "holding_reply"
 FREQUENCY_RULES = frozenset({"contact.quiet_hours", "contact.min_interval", "contact.weekly_cap"})

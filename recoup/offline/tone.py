@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from recoup.guardrails.policy import Tone
 from recoup.ledger.models import PromiseStatus
 from recoup.ledger.state import AccountState
 from recoup.offline.prior import SEGMENT_CAPS, STRATEGIC_CAP, TONE_RULES
+from recoup.policy import Tone
 
 REPEAT_LATE_MIN_PAID = 2
 REPEAT_LATE_AVG_DAYS = 15

@@ -8,7 +8,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from recoup.guardrails.policy import Policy
+from recoup.policy import Policy
 
 PROMPTS_DIR = Path(__file__).parent
 _DELIMITER_LOOKALIKES = str.maketrans({"<": "‹", ">": "›"})

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from recoup.clock import Clock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.state import Account, load_account
+from recoup.policy import Policy
 
 ArgsT = TypeVar("ArgsT", bound=BaseModel)
 ResultT = TypeVar("ResultT", bound=BaseModel)

@@ -11,10 +11,10 @@ from recoup.agent.clients.scripted import FunctionModel
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import aging_event
 from recoup.ledger.models import AgentRun, AuditEvent, Escalation, Event, Message
+from recoup.policy import Policy
 from tests.support import factory
 
 

@@ -22,10 +22,10 @@ from recoup.agent.clients.base import ModelError
 from recoup.agent.clients.openai_compat import OpenAICompatibleModel, retry_after_s
 from recoup.agent.loop import AgentDeps, run_account
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import aging_event
 from recoup.ledger.models import Event, Message
+from recoup.policy import Policy
 from recoup.settings import ModelSettings
 from recoup.tools.registry import default_registry
 from tests.support import factory

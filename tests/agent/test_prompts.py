@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from recoup.guardrails.policy import Policy
+from recoup.policy import Policy
 from recoup.prompts import parse_trigger_message, system_prompt, trigger_message
 
 

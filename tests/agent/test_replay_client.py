@@ -26,10 +26,10 @@ from recoup.agent.clients.replay import RecordingModel, ReplayModel, exchange_ke
 from recoup.agent.clients.scripted import FunctionModel
 from recoup.agent.loop import AgentDeps, RunResult, run_account
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import aging_event
 from recoup.ledger.models import AgentRun, AuditEvent, Event, Message
+from recoup.policy import Policy
 from tests.support import factory
 from tests.support.databases import postgres_engine, sqlite_engine
 

@@ -16,11 +16,11 @@ from recoup.agent.clients.scripted import FunctionModel
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import make_engine
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import aging_event
 from recoup.ledger.models import AgentRun, Customer
+from recoup.policy import Policy
 from tests.support import factory
 
 ACCOUNTS = 12

@@ -22,9 +22,9 @@ from starlette.applications import Starlette
 from recoup.agent.execute import execute_call
 from recoup.approvals.slack import sign
 from recoup.clock import Clock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Escalation, EscalationCategory
+from recoup.policy import Policy
 from recoup.settings import MailSettings, Settings, SlackSettings
 from recoup.tools.base import RunContext
 from recoup.tools.escalate import open_escalation

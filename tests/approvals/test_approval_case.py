@@ -13,9 +13,9 @@ from recoup.approvals.case import (
 )
 from recoup.approvals.decisions import Channel, Decisions, Person
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Customer, Invoice, Message
+from recoup.policy import Policy
 from recoup.tools.email import SendEmailArgs
 from tests.approvals.approvals_support import held_email_case, plain_case
 from tests.support import factory

@@ -19,7 +19,6 @@ from recoup.approvals.decisions import (
     expire_overdue,
 )
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import (
     AuditEvent,
@@ -30,6 +29,7 @@ from recoup.ledger.models import (
     Invoice,
     Message,
 )
+from recoup.policy import Policy
 from recoup.tools.base import RunContext
 from recoup.tools.registry import default_registry
 from tests.approvals.approvals_support import escalation, held_email_case, plain_case

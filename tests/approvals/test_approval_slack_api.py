@@ -22,9 +22,9 @@ from recoup.approvals.slack import (
     verify_signature,
 )
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Escalation
+from recoup.policy import Policy
 from tests.approvals.approvals_support import (
     BOT_TOKEN,
     CHANNEL,

@@ -29,9 +29,9 @@ from recoup.approvals.blocks import (
 )
 from recoup.approvals.web import create_app
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Customer, Escalation, Event, Message
+from recoup.policy import Policy
 from tests.approvals.approvals_support import (
     CHANNEL,
     SLACK_API,

@@ -19,9 +19,9 @@ from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
 from recoup.approvals.web import create_app
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Message
+from recoup.policy import Policy
 from recoup.prompts import parse_trigger_message
 from tests.approvals.approvals_support import (
     WEB_TOKEN,

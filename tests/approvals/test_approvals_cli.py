@@ -12,10 +12,10 @@ from typer.testing import CliRunner, Result
 
 from recoup.cli.approvals import app
 from recoup.clock import FixedClock, SystemClock
-from recoup.guardrails.policy import DEFAULT_POLICY_PATH, Policy, load_policy
 from recoup.ledger.db import make_engine, migrate
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Customer, Event, Message
+from recoup.policy import DEFAULT_POLICY_PATH, Policy, load_policy
 from tests.approvals.approvals_support import escalation, held_email_case, plain_case
 
 runner = CliRunner()

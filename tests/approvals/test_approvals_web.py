@@ -19,9 +19,9 @@ from starlette.testclient import TestClient
 from recoup.approvals.auth import CSRF_COOKIE, SESSION_COOKIE, WebAuth, approvals_token
 from recoup.approvals.web import create_app
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Escalation, Message
+from recoup.policy import Policy
 from recoup.settings import Settings
 from tests.approvals.approvals_support import (
     CHANNEL,

@@ -15,9 +15,9 @@ from recoup.evals.observe import observe
 from recoup.evals.scenario import Scenario
 from recoup.evals.seed import Ledger, load_ledger
 from recoup.evals.simulator import Arrival, Contender, Simulation, SimulationLog
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Direction, Invoice, InvoiceStatus, Message, MessageStatus
+from recoup.policy import Policy
 from tests.evals.eval_support import START, dispute_reply, scenario_data
 
 MONDAY = START.replace(tzinfo=UTC)  # 06:00 UTC = 15:00 in Tokyo

@@ -14,9 +14,9 @@ from recoup.evals.calibration import load_calibration
 from recoup.evals.scenario import Scenario
 from recoup.evals.scoring import score
 from recoup.evals.simulator import Contender, simulate
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import AuditEvent, Direction, Message
+from recoup.policy import Policy
 from tests.evals.eval_support import START, TOKYO, dispute_reply, scenario_data
 
 

@@ -10,7 +10,7 @@ from recoup.evals.calibration import load_calibration
 from recoup.evals.scenario import Scenario
 from recoup.evals.scoring import RunScore, score
 from recoup.evals.simulator import Contender, simulate
-from recoup.guardrails.policy import Policy
+from recoup.policy import Policy
 from tests.evals.eval_support import (
     START,
     blind_reminders,

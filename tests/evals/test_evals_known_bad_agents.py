@@ -22,7 +22,6 @@ from recoup.evals.calibration import load_calibration
 from recoup.evals.scenario import Scenario
 from recoup.evals.scoring import RunScore, aggregate, score
 from recoup.evals.simulator import Contender, simulate
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import make_engine
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import (
@@ -34,6 +33,7 @@ from recoup.ledger.models import (
     Message,
     MessageStatus,
 )
+from recoup.policy import Policy
 from recoup.tools.email import new_message_id
 from tests.evals.eval_support import (
     blind_reminders,

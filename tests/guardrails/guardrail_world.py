@@ -17,7 +17,6 @@ from sqlmodel import Session, select
 from recoup.agent.execute import CallOutcome, execute_call
 from recoup.clock import FixedClock
 from recoup.guardrails.check import check
-from recoup.guardrails.policy import Policy
 from recoup.guardrails.verdict import Verdict, VerdictKind
 from recoup.ledger.models import (
     Contact,
@@ -32,6 +31,7 @@ from recoup.ledger.models import (
     Promise,
     PromiseInvoice,
 )
+from recoup.policy import Policy
 from recoup.tools.base import RunContext
 from recoup.tools.dispute import OpenDisputeArgs
 from recoup.tools.email import SendEmailArgs

@@ -18,7 +18,6 @@ from recoup.agent.clients.scripted import FunctionModel
 from recoup.agent.loop import AgentDeps, RunResult
 from recoup.agent.runner import Runner
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import event
 from recoup.ledger.models import (
@@ -32,6 +31,7 @@ from recoup.ledger.models import (
     Payment,
     Promise,
 )
+from recoup.policy import Policy
 from recoup.prompts import parse_trigger_message
 from recoup.tools.registry import default_registry
 from tests.support import factory

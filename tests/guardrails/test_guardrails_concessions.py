@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import Session
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import ConcessionLimits, Policy
 from recoup.guardrails.verdict import VerdictKind
+from recoup.policy import ConcessionLimits, Policy
 from tests.guardrails.guardrail_world import (
     World,
     assert_allowed,

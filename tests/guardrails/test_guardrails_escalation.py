@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import EscalationRules, Policy
 from recoup.ledger.models import Escalation
+from recoup.policy import EscalationRules, Policy
 from tests.guardrails.guardrail_world import World, assert_allowed, assert_denied, build_world
 
 

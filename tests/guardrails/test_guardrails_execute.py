@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from recoup.agent.execute import execute_call
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.models import AuditEvent, Escalation, Message, Promise
+from recoup.policy import Policy
 from tests.guardrails.guardrail_world import World, build_world, reminder
 
 

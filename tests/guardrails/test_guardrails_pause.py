@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import Session
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.guardrails.rules.pause import BLOCKING_CATEGORIES
 from recoup.ledger.models import EscalationCategory
+from recoup.policy import Policy
 from tests.guardrails.guardrail_world import World, assert_allowed, assert_denied, build_world
 
 

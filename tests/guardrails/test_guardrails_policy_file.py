@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from recoup.guardrails.policy import DEFAULT_POLICY_PATH, Policy, PolicyError, Tone, load_policy
+from recoup.policy import DEFAULT_POLICY_PATH, Policy, PolicyError, Tone, load_policy
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
+from recoup.policy import Policy
 from tests.guardrails.guardrail_world import (
     World,
     assert_allowed,

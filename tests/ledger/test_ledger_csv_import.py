@@ -11,7 +11,6 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.base import Connector, ImportFailed
 from recoup.ledger.connectors.csv_files import CsvConnector, import_csv, import_directory
 from recoup.ledger.events import first_aging_event
@@ -25,6 +24,7 @@ from recoup.ledger.models import (
     Payment,
     PaymentAllocation,
 )
+from recoup.policy import Policy
 from tests.support import factory
 
 DATA = Path(__file__).parent.parent / "data" / "ledger"

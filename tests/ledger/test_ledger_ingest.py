@@ -10,7 +10,6 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.base import (
     ContactRecord,
     CreditMemoRecord,
@@ -23,6 +22,7 @@ from recoup.ledger.connectors.base import (
 )
 from recoup.ledger.connectors.ingest import ingest
 from recoup.ledger.models import AuditEvent, Customer, Invoice, Segment
+from recoup.policy import Policy
 
 
 def _batch(**records: object) -> RecordBatch:

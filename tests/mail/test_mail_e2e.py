@@ -13,7 +13,6 @@ from sqlmodel import col, select
 
 from recoup.agent.execute import execute_call
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import (
     AgentRun,
@@ -27,6 +26,7 @@ from recoup.ledger.models import (
     Promise,
     PromiseInvoice,
 )
+from recoup.policy import Policy
 from recoup.tools.base import RunContext
 from recoup.tools.registry import default_registry
 from tests.daemon.kit import (

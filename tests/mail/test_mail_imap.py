@@ -13,12 +13,12 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Event, MailCheckpoint, Message
 from recoup.mail import imap_source
 from recoup.mail.imap_source import ImapSource
 from recoup.mail.parse import MailLimits
+from recoup.policy import Policy
 from tests.daemon.kit import address, eventually, imap, imap_settings, raw_mail, smtp_deliver
 from tests.support import factory
 from tests.support.mailservers import MailServers

@@ -11,7 +11,6 @@ import pytest
 from sqlmodel import Session, col, select
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.models import (
     AuditEvent,
     Contact,
@@ -24,6 +23,7 @@ from recoup.ledger.models import (
 )
 from recoup.mail import ingest as ingest_module
 from recoup.mail.ingest import IngestStatus, ingest_message
+from recoup.policy import Policy
 from tests.daemon.kit import delivery_status_notification, raw_mail
 from tests.support import factory
 

@@ -16,7 +16,6 @@ from recoup.agent.clients.offline import OfflineModel
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.cash import apply_payment
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import event
@@ -30,6 +29,7 @@ from recoup.ledger.models import (
     Promise,
 )
 from recoup.offline import readings
+from recoup.policy import Policy
 from recoup.reader import CopyKind, Finding, Intent, Reading
 from tests.support import factory
 

@@ -12,7 +12,6 @@ from recoup.agent.clients.offline import OfflineModel
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner, TickReport
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import ContactRules, Policy, ToneRules
 from recoup.ledger.cash import apply_payment
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import aging_event, event
@@ -34,6 +33,7 @@ from recoup.ledger.models import (
     PromiseInvoice,
 )
 from recoup.money import format_money
+from recoup.policy import ContactRules, Policy, ToneRules
 from tests.support import factory
 
 CONTACT = "ap@acme.example"

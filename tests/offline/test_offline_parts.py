@@ -9,7 +9,6 @@ import pytest
 
 from recoup.agent.clients.base import ChatMessage
 from recoup.agent.clients.offline import OfflineModel
-from recoup.guardrails.policy import Policy, Tone
 from recoup.guardrails.rules.concessions import OFFER_LANGUAGE as _CONCESSION_WORDS
 from recoup.guardrails.rules.text import money_amounts_cents
 from recoup.ledger.state import (
@@ -31,6 +30,7 @@ from recoup.offline.tone import (
     softer,
     within_cap,
 )
+from recoup.policy import Policy, Tone
 from recoup.prompts import PROMPTS_DIR, system_prompt, trigger_message
 from recoup.tools.registry import default_registry
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from recoup.guardrails.facts import Facts
-from recoup.guardrails.policy import Tone
 from recoup.guardrails.verdict import Verdict, deny, needs_approval
+from recoup.policy import Tone
 from recoup.tools.email import SendEmailArgs
 
 

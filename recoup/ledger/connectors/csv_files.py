@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from sqlmodel import Session
 
-from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.base import (
     ActionsExport,
     ContactRecord,
@@ -37,6 +36,7 @@ from recoup.ledger.connectors.base import (
 )
 from recoup.ledger.connectors.export import write_actions_csv
 from recoup.ledger.connectors.ingest import ImportReport, ingest
+from recoup.policy import Policy
 
 __all__ = ["CsvConnector", "ImportFailed", "import_csv", "import_directory", "read_csv"]
 

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from recoup.guardrails.policy import Policy
 from recoup.ledger import audit
 from recoup.ledger.cash import apply_payment
 from recoup.ledger.connectors.base import (
@@ -36,6 +35,7 @@ from recoup.ledger.connectors.base import (
 from recoup.ledger.events import first_aging_event
 from recoup.ledger.models import Contact, CreditMemo, Customer, Invoice, InvoiceStatus, Payment
 from recoup.money import format_money
+from recoup.policy import Policy
 
 MAX_WARNINGS = 50
 
