@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
-from recoup.agent.clients.base import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.agent.clients.scripted import FunctionModel
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
+from recoup.chat import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.clock import FixedClock
 from recoup.ledger.db import create_all, make_engine
 from recoup.ledger.db import session as open_session

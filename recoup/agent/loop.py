@@ -18,9 +18,9 @@ import structlog
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from recoup.agent.clients.base import ChatMessage, ModelClient, ModelError
 from recoup.agent.execute import CallOutcome, execute_call
 from recoup.agent.trigger import build_trigger, describe
+from recoup.chat import ChatMessage, ModelClient, ModelError
 from recoup.clock import Clock
 from recoup.guardrails.facts import Facts
 from recoup.guardrails.rules.escalation import required_escalation

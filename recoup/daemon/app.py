@@ -32,9 +32,9 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from recoup.agent.clients.base import ModelClient
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
+from recoup.chat import ModelClient
 from recoup.clock import Clock
 from recoup.daemon.health import DaemonStatus, health_routes
 from recoup.daemon.recovery import release_dead_leases

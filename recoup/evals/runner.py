@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from recoup.agent.clients.base import ModelClient
+from recoup.chat import ModelClient
 from recoup.evals.calibration import load_calibration
 from recoup.evals.database import empty_database, seeded_ledger, work_directory
 from recoup.evals.scenario import DEFAULT_SCENARIOS_DIR, Scenario, load_scenario, scenario_paths

@@ -21,9 +21,9 @@ from typing import Literal
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
-from recoup.agent.clients.base import ModelClient
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
+from recoup.chat import ModelClient
 from recoup.clock import FixedClock, as_utc
 from recoup.evals.baseline import DunningBaseline
 from recoup.evals.calibration import Calibration

@@ -17,7 +17,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from recoup.agent.clients.base import ChatMessage
+from recoup.chat import ChatMessage
 from recoup.clock import as_utc
 from recoup.ledger.state import AccountState
 from recoup.policy import Policy

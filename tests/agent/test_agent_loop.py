@@ -6,10 +6,10 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from recoup.agent.clients.base import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.agent.clients.scripted import FunctionModel
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
+from recoup.chat import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.clock import FixedClock
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import aging_event

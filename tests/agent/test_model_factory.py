@@ -10,10 +10,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from recoup.agent.clients.base import ChatMessage, ModelResponse
 from recoup.agent.clients.factory import make_model
 from recoup.agent.clients.openai_compat import OpenAICompatibleModel
 from recoup.agent.clients.replay import RecordingModel, ReplayModel, exchange_key
+from recoup.chat import ChatMessage, ModelResponse
 from recoup.settings import ModelSettings
 
 USER_TURN: list[ChatMessage] = [{"role": "user", "content": "Hello"}]

@@ -18,9 +18,9 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from recoup.agent.clients.base import ModelError
 from recoup.agent.clients.openai_compat import OpenAICompatibleModel, retry_after_s
 from recoup.agent.loop import AgentDeps, run_account
+from recoup.chat import ModelError
 from recoup.clock import FixedClock
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import aging_event

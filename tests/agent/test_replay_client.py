@@ -13,7 +13,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from recoup.agent.clients.base import (
+from recoup.agent.clients.replay import RecordingModel, ReplayModel, exchange_key
+from recoup.agent.clients.scripted import FunctionModel
+from recoup.agent.loop import AgentDeps, RunResult, run_account
+from recoup.chat import (
     ChatMessage,
     ModelClient,
     ModelError,
@@ -22,9 +25,6 @@ from recoup.agent.clients.base import (
     ToolSpec,
     Usage,
 )
-from recoup.agent.clients.replay import RecordingModel, ReplayModel, exchange_key
-from recoup.agent.clients.scripted import FunctionModel
-from recoup.agent.loop import AgentDeps, RunResult, run_account
 from recoup.clock import FixedClock
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import aging_event

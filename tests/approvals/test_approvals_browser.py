@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from recoup.agent.clients.base import ChatMessage, ModelResponse, ToolSpec
 from recoup.agent.clients.scripted import FunctionModel
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
 from recoup.approvals.web import create_app
+from recoup.chat import ChatMessage, ModelResponse, ToolSpec
 from recoup.clock import FixedClock
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Message

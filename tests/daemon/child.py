@@ -24,8 +24,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from recoup.agent.clients.base import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.agent.clients.scripted import FunctionModel
+from recoup.chat import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.clock import SystemClock
 from recoup.daemon.app import run_daemon
 from recoup.logs import configure_logging

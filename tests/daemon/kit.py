@@ -24,8 +24,8 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from recoup.agent.clients.base import ChatMessage, ModelClient, ModelResponse, ToolCall, ToolSpec
 from recoup.agent.clients.scripted import FunctionModel
+from recoup.chat import ChatMessage, ModelClient, ModelResponse, ToolCall, ToolSpec
 from recoup.clock import Clock
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import aging_event

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from recoup.agent.clients.base import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.agent.clients.scripted import FunctionModel
+from recoup.chat import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.money import format_money
 from recoup.prompts import parse_trigger_message
 

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from recoup.agent.clients.base import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.agent.clients.scripted import FunctionModel
 from recoup.agent.loop import AgentDeps, RunResult
 from recoup.agent.runner import Runner
+from recoup.chat import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.clock import FixedClock
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import event

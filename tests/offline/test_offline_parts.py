@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from recoup.agent.clients.base import ChatMessage
 from recoup.agent.clients.offline import OfflineModel
+from recoup.chat import ChatMessage
 from recoup.guardrails.rules.concessions import OFFER_LANGUAGE as _CONCESSION_WORDS
 from recoup.guardrails.rules.text import money_amounts_cents
 from recoup.ledger.state import (

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import httpx
 
-from recoup.agent.clients.base import ModelClient
 from recoup.agent.clients.openai_compat import OpenAICompatibleModel
 from recoup.agent.clients.replay import RecordingModel, ReplayModel
+from recoup.chat import ModelClient
 from recoup.settings import ModelSettings
 
 ACCEPTED_SPECS = "offline, openai:MODEL (e.g. openai:gpt-4.1-mini) or replay:FILE"

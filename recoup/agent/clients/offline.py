@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from recoup.agent.clients.base import ChatMessage, ModelResponse, ToolCall, ToolSpec, Usage
+from recoup.chat import ChatMessage, ModelResponse, ToolCall, ToolSpec, Usage
 from recoup.offline.brain import next_move
 from recoup.offline.protocol import call_id, read_conversation
 

@@ -28,7 +28,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from recoup.agent.clients.base import (
+from recoup.chat import (
     ChatMessage,
     ModelError,
     ModelResponse,

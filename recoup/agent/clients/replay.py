@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from recoup.agent.clients.base import (
+from recoup.chat import (
     ChatMessage,
     ModelClient,
     ModelError,

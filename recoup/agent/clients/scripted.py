@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from recoup.agent.clients.base import ChatMessage, ModelResponse, ToolSpec
+from recoup.chat import ChatMessage, ModelResponse, ToolSpec
 
 Script = Callable[[list[ChatMessage], list[ToolSpec]], ModelResponse | Awaitable[ModelResponse]]
 
