@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from recoup.guardrails.check import check
 from recoup.guardrails.verdict import Verdict, VerdictKind
 from recoup.ledger import audit
-from recoup.ledger.models import EscalationCategory
+from recoup.ledger.models import Escalation, EscalationCategory
+from recoup.ledger.operations.escalations import open_escalation
 from recoup.tools.base import RunContext, ToolFailure, dump
-from recoup.tools.escalate import open_escalation
 from recoup.tools.registry import ToolCallError, ToolRegistry
 
 APPROVAL_CATEGORY = {
@@ -127,11 +127,15 @@ def _execute(
     return CallOutcome(name, "ok", dump(result), verdict, shown)
 
 
-def hold_for_approval(ctx: RunContext, name: str, args: BaseModel, verdict: Verdict) -> Any:
+def hold_for_approval(ctx: RunContext, name: str, args: BaseModel, verdict: Verdict) -> Escalation:
     category = APPROVAL_CATEGORY.get(verdict.rule_id or "", EscalationCategory.CONCESSION)
     invoices = list(getattr(args, "invoice_numbers", []) or [])
     return open_escalation(
-        ctx,
+        ctx.session,
+        ctx.account(),
+        now=ctx.clock.now(),
+        actor=ctx.acting,
+        policy=ctx.policy,
         category=category,
         reason=verdict.reason,
         recommendation=f"Approve the held {name} if the exception is acceptable.",

@@ -11,26 +11,23 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 import structlog
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from recoup.agent.execute import CallOutcome, execute_call
+from recoup.agent.finish import finish_account
 from recoup.agent.trigger import build_trigger, describe
 from recoup.chat import ChatMessage, ModelClient, ModelError
 from recoup.clock import Clock
-from recoup.guardrails.facts import Facts
-from recoup.guardrails.rules.escalation import required_escalation
 from recoup.ledger.db import session as open_session
-from recoup.ledger.models import AgentRun, EscalationCategory, Event, EventKind
+from recoup.ledger.models import AgentRun, Event
+from recoup.ledger.operations.actor import Actor
 from recoup.policy import Policy
 from recoup.prompts import system_prompt, trigger_message
 from recoup.tools.base import RunContext
-from recoup.tools.escalate import open_escalation
-from recoup.tools.followup import set_followup
 from recoup.tools.registry import ToolRegistry, default_registry
 
 log = structlog.get_logger(__name__)
@@ -140,9 +137,14 @@ async def run_account(deps: AgentDeps, customer_id: int, events: list[Event]) ->
                 )
 
     with open_session(deps.engine) as session:
-        ctx = deps.context(session, customer_id, run_id)
-        ctx.actor = "system"
-        finishing = _finish_account(ctx, outcome)
+        finishing = finish_account(
+            session,
+            customer_id,
+            outcome,
+            now=deps.clock.now(),
+            policy=deps.policy,
+            actor=Actor("system", run_id),
+        )
         trace.extend(finishing)
         run = session.get(AgentRun, run_id)
         assert run is not None
@@ -166,46 +168,3 @@ async def run_account(deps: AgentDeps, customer_id: int, events: list[Event]) ->
 
 def _tool_content(result: CallOutcome) -> str:
     return json.dumps(result.result, ensure_ascii=False, default=str)
-
-
-def _finish_account(ctx: RunContext, outcome: str) -> list[dict[str, Any]]:
-    """Leave the account with a next step on record, whatever the model did."""
-    notes: list[dict[str, Any]] = []
-    account = ctx.account()
-    if outcome in {"step_budget", "model_error"}:
-        escalation = open_escalation(
-            ctx,
-            category=EscalationCategory.STEP_BUDGET,
-            reason=f"the agent run ended with {outcome}; the account needs a look",
-            recommendation="Review the run's trace and decide the next step.",
-        )
-        notes.append({"type": "finish", "escalated": escalation.id, "why": outcome})
-        return notes
-    facts = Facts(account=account, policy=ctx.policy, now=ctx.clock.now(), session=ctx.session)
-    needed = required_escalation(facts)
-    if needed is not None:
-        escalation = open_escalation(
-            ctx,
-            category=needed.category,
-            reason=needed.reason,
-            recommendation="Decide whether collection continues, and how.",
-            message_id=needed.message_id,
-        )
-        notes.append({"type": "finish", "escalated": escalation.id, "why": needed.reason})
-        ctx.refresh()
-        account = ctx.account()
-    if account.customer.taken_over or not account.open_invoices:
-        return notes
-    pending = ctx.session.exec(
-        select(Event.id).where(
-            Event.customer_id == ctx.customer_id,
-            col(Event.processed_at).is_(None),
-            col(Event.kind).in_([EventKind.FOLLOWUP_DUE.value, EventKind.PROMISE_DUE.value]),
-        )
-    ).first()
-    if pending is None:
-        days = ctx.policy.cadence.default_followup_days
-        on = (ctx.clock.now() + timedelta(days=days)).date()
-        set_followup(ctx, on, f"no next step was set; look again in {days} days")
-        notes.append({"type": "finish", "followup": on.isoformat()})
-    return notes

@@ -29,7 +29,6 @@ import structlog
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from recoup.clock import FixedClock
 from recoup.ledger import audit
 from recoup.ledger.events import event
 from recoup.ledger.models import (
@@ -45,6 +44,9 @@ from recoup.ledger.models import (
     Message,
     MessageStatus,
 )
+from recoup.ledger.operations.actor import SYSTEM
+from recoup.ledger.operations.followups import followup_moment, schedule_followup
+from recoup.ledger.state import Account
 from recoup.mail.match import MatchResult, match_message
 from recoup.mail.parse import (
     AttachmentMeta,
@@ -56,8 +58,6 @@ from recoup.mail.parse import (
 )
 from recoup.mail.undeliverable import mark_undeliverable
 from recoup.policy import Policy
-from recoup.tools.base import RunContext
-from recoup.tools.followup import followup_moment, set_followup
 
 log = structlog.get_logger(__name__)
 
@@ -348,14 +348,8 @@ def postpone_outreach(
             .order_by(col(Event.due_at))
         ).first()
         if pending is None or pending < until:
-            ctx = RunContext(
-                session=session,
-                customer_id=customer.id or 0,
-                clock=FixedClock(now),
-                policy=policy,
-                actor="system",
-            )
-            set_followup(ctx, resume_on, why)
+            account = Account(session, customer, now=now)
+            schedule_followup(session, account, resume_on, why, now=now, actor=SYSTEM)
     return until, why
 
 

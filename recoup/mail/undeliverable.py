@@ -11,7 +11,6 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from recoup.clock import FixedClock
 from recoup.ledger import audit
 from recoup.ledger.models import (
     Contact,
@@ -19,9 +18,10 @@ from recoup.ledger.models import (
     EscalationCategory,
     EscalationStatus,
 )
+from recoup.ledger.operations.actor import SYSTEM
+from recoup.ledger.operations.escalations import open_escalation
+from recoup.ledger.state import load_account
 from recoup.policy import Policy
-from recoup.tools.base import RunContext
-from recoup.tools.escalate import open_escalation
 
 
 @dataclass
@@ -105,15 +105,12 @@ def _ask_for_new_contact(
     ).first()
     if already is not None:
         return
-    ctx = RunContext(
-        session=session,
-        customer_id=customer_id,
-        clock=FixedClock(now),
-        policy=policy,
-        actor="system",
-    )
     open_escalation(
-        ctx,
+        session,
+        load_account(session, customer_id, now=now),
+        now=now,
+        actor=SYSTEM,
+        policy=policy,
         category=EscalationCategory.CONTACT_CHANGE,
         reason=(
             f"mail to {', '.join(addresses)} cannot be delivered and the account has no "

@@ -6,8 +6,8 @@ import re
 from datetime import date, datetime, timedelta
 
 from recoup.clock import as_utc, local_time
+from recoup.ledger.operations.followups import followup_moment
 from recoup.offline.prior import CONTACT_RULES, QUIET_WEEKDAYS
-from recoup.tools.followup import followup_moment
 
 _ALLOWED_FROM = re.compile(r"from (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC")
 _WEEKLY_CAP = re.compile(r"already (\d+) touches .*\(max (\d+)\)")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from recoup.clock import Clock
+from recoup.ledger.operations.actor import Actor
 from recoup.ledger.state import Account, load_account
 from recoup.policy import Policy
 
@@ -50,6 +51,11 @@ class RunContext:
         if self._account is None:
             self._account = load_account(self.session, self.customer_id, now=self.clock.now())
         return self._account
+
+    @property
+    def acting(self) -> Actor:
+        """Who the ledger operations record as having acted."""
+        return Actor(self.actor, self.run_id)
 
     def refresh(self) -> None:
         """Forget the cached account: the next ``account()`` reads the store again."""

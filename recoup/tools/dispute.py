@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from recoup.ledger import audit
-from recoup.ledger.models import Dispute, DisputeReason
+from recoup.ledger.models import DisputeReason
+from recoup.ledger.operations import disputes
+from recoup.ledger.operations.refused import OperationRefused
 from recoup.money import to_cents
 from recoup.tools.base import RunContext, Tool, ToolArgs, ToolFailure
 
@@ -28,43 +29,25 @@ class OpenDisputeResult(BaseModel):
 
 
 def open_dispute(ctx: RunContext, args: OpenDisputeArgs) -> OpenDisputeResult:
-    account = ctx.account()
-    invoice = account.invoice(args.invoice_number)
-    if invoice is None or invoice not in account.open_invoices:
-        raise ToolFailure(f"invoice {args.invoice_number} is not open on this account")
-    existing = next((d for d in account.open_disputes if d.invoice_id == invoice.id), None)
-    if existing is not None:
-        return OpenDisputeResult(
-            dispute_id=existing.id or 0,
-            invoice=invoice.number,
-            amount_cents=existing.amount_cents,
-            already_open=True,
+    try:
+        opened = disputes.open_dispute(
+            ctx.session,
+            ctx.account(),
+            now=ctx.clock.now(),
+            actor=ctx.acting,
+            invoice_number=args.invoice_number,
+            reason=args.reason,
+            detail=args.detail,
+            amount_cents=to_cents(args.amount) if args.amount is not None else None,
+            message_id=args.source_message_id,
         )
-    now = ctx.clock.now()
-    amount_cents = to_cents(args.amount) if args.amount is not None else invoice.open_cents
-    dispute = Dispute(
-        customer_id=ctx.customer_id,
-        invoice_id=invoice.id or 0,
-        amount_cents=min(amount_cents, invoice.open_cents),
-        reason=args.reason.value,
-        detail=args.detail,
-        message_id=args.source_message_id,
-        opened_at=now,
-    )
-    ctx.session.add(dispute)
-    ctx.session.flush()
-    audit.record(
-        ctx.session,
-        at=now,
-        actor=ctx.actor,
-        action="open_dispute",
-        reason=f"{invoice.number} disputed: {args.reason.value}",
-        customer_id=ctx.customer_id,
-        run_id=ctx.run_id,
-        detail={"dispute_id": dispute.id, "detail": args.detail[:300]},
-    )
+    except OperationRefused as exc:
+        raise ToolFailure(str(exc)) from exc
     return OpenDisputeResult(
-        dispute_id=dispute.id or 0, invoice=invoice.number, amount_cents=dispute.amount_cents
+        dispute_id=opened.dispute.id or 0,
+        invoice=opened.invoice,
+        amount_cents=opened.dispute.amount_cents,
+        already_open=opened.already_open,
     )
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from pydantic import BaseModel, Field
 
-from recoup.ledger import audit
-from recoup.ledger.models import Escalation, EscalationCategory, EscalationStatus
+from recoup.ledger.models import EscalationCategory
+from recoup.ledger.operations import escalations
 from recoup.tools.base import RunContext, Tool, ToolArgs
 
 
@@ -27,66 +25,17 @@ class EscalateResult(BaseModel):
     already_open: bool = False
 
 
-def open_escalation(
-    ctx: RunContext,
-    *,
-    category: EscalationCategory,
-    reason: str,
-    recommendation: str,
-    invoice_numbers: list[str] | None = None,
-    held_action: dict[str, object] | None = None,
-    rule_id: str | None = None,
-    message_id: int | None = None,
-) -> Escalation:
-    now = ctx.clock.now()
-    escalation = Escalation(
-        customer_id=ctx.customer_id,
-        category=category.value,
-        status=EscalationStatus.OPEN.value,
-        reason=reason,
-        recommendation=recommendation,
-        invoice_numbers=list(invoice_numbers or []),
-        held_action=held_action,
-        rule_id=rule_id,
-        message_id=message_id,
-        run_id=ctx.run_id,
-        created_at=now,
-        expires_at=now + timedelta(hours=ctx.policy.escalation.open_case_expiry_hours),
-    )
-    ctx.session.add(escalation)
-    ctx.session.flush()
-    audit.record(
-        ctx.session,
-        at=now,
-        actor=ctx.actor,
-        action="escalate",
-        reason=reason,
-        customer_id=ctx.customer_id,
-        run_id=ctx.run_id,
-        rule_id=rule_id,
-        detail={
-            "escalation_id": escalation.id,
-            "category": category.value,
-            "held": bool(held_action),
-        },
-    )
-    return escalation
-
-
 def escalate(ctx: RunContext, args: EscalateArgs) -> EscalateResult:
     account = ctx.account()
-    same = next(
-        (
-            e
-            for e in account.open_escalations
-            if e.category == args.category.value and e.held_action is None
-        ),
-        None,
-    )
+    same = escalations.pending_escalation(account, args.category)
     if same is not None:
         return EscalateResult(escalation_id=same.id or 0, status=same.status, already_open=True)
-    escalation = open_escalation(
-        ctx,
+    escalation = escalations.open_escalation(
+        ctx.session,
+        account,
+        now=ctx.clock.now(),
+        actor=ctx.acting,
+        policy=ctx.policy,
         category=args.category,
         reason=args.reason,
         recommendation=args.recommendation,

@@ -24,10 +24,12 @@ from recoup.approvals.slack import sign
 from recoup.clock import Clock
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Escalation, EscalationCategory
+from recoup.ledger.operations.actor import Actor
+from recoup.ledger.operations.escalations import open_escalation
+from recoup.ledger.state import load_account
 from recoup.policy import Policy
 from recoup.settings import MailSettings, Settings, SlackSettings
 from recoup.tools.base import RunContext
-from recoup.tools.escalate import open_escalation
 from recoup.tools.registry import default_registry
 from tests.support import factory
 
@@ -106,9 +108,12 @@ def plain_case(
         factory.invoice(
             session, owner, amount_cents=3_000_000, due=clock.now().date() - timedelta(days=70)
         )
-        ctx = RunContext(session=session, customer_id=owner.id or 0, clock=clock, policy=policy)
         escalation = open_escalation(
-            ctx,
+            session,
+            load_account(session, owner.id or 0, now=clock.now()),
+            now=clock.now(),
+            actor=Actor("agent"),
+            policy=policy,
             category=category,
             reason="balance $30,000.00 with no reply for 30+ days",
             recommendation="Call the controller before the next reminder.",

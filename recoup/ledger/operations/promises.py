@@ -1,0 +1,96 @@
+"""Log a promise: the customer's word to pay, and the event that checks it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session
+
+from recoup.clock import at_utc
+from recoup.ledger import audit
+from recoup.ledger.models import Event, EventKind, Invoice, Promise, PromiseInvoice
+from recoup.ledger.operations.actor import Actor
+from recoup.ledger.operations.refused import OperationRefused
+from recoup.ledger.state import Account
+from recoup.policy import Policy
+
+PROMISE_CHECK_TIME = time(6, 0)
+
+
+@dataclass(frozen=True)
+class LoggedPromise:
+    promise: Promise
+    invoices: list[str]
+    check_on: datetime
+
+
+def log_promise(
+    session: Session,
+    account: Account,
+    *,
+    now: datetime,
+    actor: Actor,
+    policy: Policy,
+    promised_date: date,
+    invoice_numbers: list[str],
+    amount_cents: int | None = None,
+    message_id: int | None = None,
+    note: str = "",
+) -> LoggedPromise:
+    """``invoice_numbers`` empty means every open, undisputed invoice; ``amount_cents``
+    None means their full open balance."""
+    invoices = _promised_invoices(account, invoice_numbers)
+    amount = amount_cents if amount_cents is not None else sum(i.open_cents for i in invoices)
+    promise = Promise(
+        customer_id=account.customer_id,
+        amount_cents=amount,
+        promised_date=promised_date,
+        message_id=message_id,
+        note=note,
+        created_at=now,
+    )
+    session.add(promise)
+    session.flush()
+    for invoice in invoices:
+        session.add(PromiseInvoice(promise_id=promise.id or 0, invoice_id=invoice.id or 0))
+    grace = timedelta(days=policy.promises.grace_days + 1)
+    check_on = at_utc(promised_date, PROMISE_CHECK_TIME) + grace
+    session.add(
+        Event(
+            customer_id=account.customer_id,
+            kind=EventKind.PROMISE_DUE.value,
+            due_at=check_on,
+            ref_id=promise.id,
+            detail=f"promise #{promise.id} due {promised_date.isoformat()}",
+            created_at=now,
+        )
+    )
+    numbers = [inv.number for inv in invoices]
+    audit.record(
+        session,
+        at=now,
+        actor=actor.name,
+        action="log_promise",
+        reason=f"promise to pay {amount / 100:.2f} by {promised_date.isoformat()}",
+        customer_id=account.customer_id,
+        run_id=actor.run_id,
+        detail={"promise_id": promise.id, "invoices": numbers},
+    )
+    return LoggedPromise(promise=promise, invoices=numbers, check_on=check_on)
+
+
+def _promised_invoices(account: Account, invoice_numbers: list[str]) -> list[Invoice]:
+    if invoice_numbers:
+        invoices = []
+        for number in invoice_numbers:
+            invoice = account.invoice(number)
+            if invoice is None or invoice not in account.open_invoices:
+                raise OperationRefused(f"invoice {number} is not open on this account")
+            invoices.append(invoice)
+    else:
+        disputed = account.disputed_invoice_ids()
+        invoices = [inv for inv in account.open_invoices if inv.id not in disputed]
+    if not invoices:
+        raise OperationRefused("no open invoice for this promise")
+    return invoices
