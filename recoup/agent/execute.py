@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from recoup.agent import spans
 from recoup.guardrails.check import check
 from recoup.guardrails.verdict import Verdict, VerdictKind
 from recoup.ledger import audit
@@ -45,16 +46,28 @@ def execute_call(
     arguments: str | dict[str, Any],
     *,
     approved: bool = False,
+    call_id: str | None = None,
 ) -> CallOutcome:
     """Run one call inside ``ctx.session``'s transaction; the caller commits.
 
     The guardrails and the tool see the same snapshot of the account; after
-    the call the snapshot is dropped, so the next call reads what this one wrote."""
+    the call the snapshot is dropped, so the next call reads what this one wrote.
+    ``call_id`` is the model's id for the call, when a model made it."""
     ctx.refresh()
-    try:
-        return _execute(ctx, registry, name, arguments, approved=approved)
-    finally:
-        ctx.refresh()
+    traced_name = name if name in registry else "(unknown)"
+    with spans.tool_span(traced_name, call_id=call_id) as span:
+        try:
+            outcome = _execute(ctx, registry, name, arguments, approved=approved)
+        finally:
+            ctx.refresh()
+        verdict = outcome.verdict
+        spans.tool_done(
+            span,
+            status=outcome.status,
+            verdict=verdict.kind.value if verdict else None,
+            rule_id=verdict.rule_id if verdict else None,
+        )
+    return outcome
 
 
 def _execute(
