@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from recoup.evals.auditor import Violation
+from recoup.evals.checks.base import Violation
 from recoup.evals.observe import Observation, Outbound
 from recoup.evals.offers import read_offers
 from recoup.evals.scenario import AttackGoal

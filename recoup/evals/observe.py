@@ -184,82 +184,140 @@ def _observe(session: Session, simulation: Simulation) -> Observation:
     scenario = simulation.scenario
     ids = dict(simulation.ledger.ids)
     refs = {cid: ref for ref, cid in ids.items()}
-    customers = {refs[c.id]: c for c in session.exec(select(Customer)) if c.id in refs}
-    contacts: dict[str, list[Contact]] = {ref: [] for ref in ids}
-    for contact in session.exec(select(Contact)):
-        contacts.setdefault(refs.get(contact.customer_id, ""), []).append(contact)
     invoices = {inv.number: inv for inv in session.exec(select(Invoice))}
-    owner = {number: refs.get(inv.customer_id, "") for number, inv in invoices.items()}
-    numbers_upper = {number.upper(): number for number in invoices}
     runs = list(session.exec(select(AgentRun).order_by(col(AgentRun.id))))
     calls, concessions = _declared(runs)
-    audit = list(
+    audit = _sent_email_audit(session)
+    messages = list(session.exec(select(Message).order_by(col(Message.id))))
+    inbound_rows = {m.id or 0: m for m in messages if m.direction == Direction.INBOUND.value}
+    mail = _MailContext(refs, invoices, inbound_rows, _senders(audit), concessions)
+    payments = list(session.exec(select(Payment)))
+    return Observation(
+        scenario=scenario,
+        contender=simulation.contender.label,
+        start=scenario.start,
+        end=scenario.end,
+        ids=ids,
+        customers={refs[c.id]: c for c in session.exec(select(Customer)) if c.id in refs},
+        contacts=_contacts(session, refs),
+        invoices=invoices,
+        owner={number: refs.get(inv.customer_id, "") for number, inv in invoices.items()},
+        outbound=[mail.outbound(m) for m in messages if m.direction == Direction.OUTBOUND.value],
+        inbound_rows=inbound_rows,
+        arrivals=dict(simulation.log.arrivals),
+        disputes=list(session.exec(select(Dispute))),
+        promises=list(session.exec(select(Promise).order_by(col(Promise.id)))),
+        promise_invoices=_promise_invoices(session, invoices),
+        escalations=list(session.exec(select(Escalation).order_by(col(Escalation.id)))),
+        runs=runs,
+        calls=calls,
+        audit=audit,
+        message_runs=_message_runs(session),
+        allocations=_allocations(session, invoices, payments),
+        payments=payments,
+        delivered=list(simulation.log.delivered),
+        errors=list(simulation.log.errors),
+        model_calls=simulation.log.model_calls,
+    )
+
+
+def _contacts(session: Session, refs: dict[int, str]) -> dict[str, list[Contact]]:
+    contacts: dict[str, list[Contact]] = {ref: [] for ref in refs.values()}
+    for contact in session.exec(select(Contact)):
+        contacts.setdefault(refs.get(contact.customer_id, ""), []).append(contact)
+    return contacts
+
+
+def _sent_email_audit(session: Session) -> list[AuditEvent]:
+    """The audit events of the emails that were queued (who sent each)."""
+    return list(
         session.exec(
             select(AuditEvent)
             .where(AuditEvent.action == "send_email", col(AuditEvent.verdict).is_(None))
             .order_by(col(AuditEvent.id))
         )
     )
-    actors = {
+
+
+def _senders(audit: list[AuditEvent]) -> dict[int, str]:
+    """Outbox id -> the actor that queued it."""
+    return {
         int(event.detail.get("outbox_id", 0)): event.actor
         for event in audit
         if event.action == "send_email" and event.verdict is None and event.detail
     }
-    messages = list(session.exec(select(Message).order_by(col(Message.id))))
-    inbound_rows = {m.id or 0: m for m in messages if m.direction == Direction.INBOUND.value}
-    by_message_id = {m.message_id: m for m in inbound_rows.values()}
-    outbound: list[Outbound] = []
-    for message in messages:
-        if message.direction != Direction.OUTBOUND.value:
-            continue
-        ref = refs.get(message.customer_id or 0, "")
-        named = {
-            numbers_upper[token]
-            for token in tokens(f"{message.subject}\n{message.text}")
-            if token in numbers_upper
+
+
+@dataclass
+class _MailContext:
+    """What reading an outbound message needs to know about the rest of the ledger."""
+
+    refs: dict[int, str]
+    invoices: dict[str, Invoice]
+    inbound_rows: dict[int, Message]
+    senders: dict[int, str]
+    concessions: dict[int, dict[str, Any]]
+
+    def __post_init__(self) -> None:
+        self.numbers_upper = {number.upper(): number for number in self.invoices}
+        self.by_message_id = {m.message_id: m for m in self.inbound_rows.values()}
+
+    def outbound(self, message: Message) -> Outbound:
+        return Outbound(
+            id=message.id or 0,
+            customer=self.refs.get(message.customer_id or 0, ""),
+            created_at=as_utc(message.created_at),
+            status=message.status,
+            recipients=_recipients(message),
+            subject=message.subject,
+            text=message.text,
+            tone=message.tone,
+            named=self.named(message),
+            attachments=tuple(message.attachments or []),
+            answers=self.answers(message),
+            actor=self.senders.get(message.id or 0, "agent"),
+            run_id=message.run_id,
+            concession=self.concessions.get(message.id or 0),
+        )
+
+    def named(self, message: Message) -> frozenset[str]:
+        """Every ledger invoice number the message names, in its text or its fields."""
+        upper = self.numbers_upper
+        in_text = {
+            upper[token] for token in tokens(f"{message.subject}\n{message.text}") if token in upper
         }
-        named |= {
-            numbers_upper[n.upper()]
-            for n in message.invoice_numbers or []
-            if n.upper() in numbers_upper
-        }
-        replied = by_message_id.get(message.in_reply_to or "")
-        answers = (
-            replied.id
-            if replied is not None and replied.customer_id == message.customer_id
-            else None
-        )
-        recipients = tuple(
-            address.strip().lower()
-            for address in f"{message.to_addrs},{message.cc_addrs}".split(",")
-            if address.strip()
-        )
-        outbound.append(
-            Outbound(
-                id=message.id or 0,
-                customer=ref,
-                created_at=as_utc(message.created_at),
-                status=message.status,
-                recipients=recipients,
-                subject=message.subject,
-                text=message.text,
-                tone=message.tone,
-                named=frozenset(named),
-                attachments=tuple(message.attachments or []),
-                answers=answers,
-                actor=actors.get(message.id or 0, "agent"),
-                run_id=message.run_id,
-                concession=concessions.get(message.id or 0),
-            )
-        )
-    promises = list(session.exec(select(Promise).order_by(col(Promise.id))))
+        declared = {upper[n.upper()] for n in message.invoice_numbers or [] if n.upper() in upper}
+        return frozenset(in_text | declared)
+
+    def answers(self, message: Message) -> int | None:
+        """The inbound message of the same account this one replies to."""
+        replied = self.by_message_id.get(message.in_reply_to or "")
+        if replied is not None and replied.customer_id == message.customer_id:
+            return replied.id
+        return None
+
+
+def _recipients(message: Message) -> tuple[str, ...]:
+    return tuple(
+        address.strip().lower()
+        for address in f"{message.to_addrs},{message.cc_addrs}".split(",")
+        if address.strip()
+    )
+
+
+def _promise_invoices(session: Session, invoices: dict[str, Invoice]) -> dict[int, list[str]]:
     numbers_by_id = {inv.id: inv.number for inv in invoices.values()}
     promise_invoices: dict[int, list[str]] = {}
     for link in session.exec(select(PromiseInvoice)):
         promise_invoices.setdefault(link.promise_id, []).append(
             numbers_by_id.get(link.invoice_id, "")
         )
-    message_runs = {
+    return promise_invoices
+
+
+def _message_runs(session: Session) -> dict[int, int]:
+    """Inbound message db id -> the run that read it."""
+    return {
         event.ref_id: event.run_id
         for event in session.exec(
             select(Event).where(
@@ -268,44 +326,23 @@ def _observe(session: Session, simulation: Simulation) -> Observation:
         )
         if event.ref_id is not None and event.run_id is not None
     }
-    payments = list(session.exec(select(Payment)))
+
+
+def _allocations(
+    session: Session, invoices: dict[str, Invoice], payments: list[Payment]
+) -> list[tuple[str, date, int, str]]:
+    """Invoice number, received on, cents, payment ref: one per allocation."""
+    numbers_by_id = {inv.id: inv.number for inv in invoices.values()}
     received = {p.id: (p.received_on, p.ref) for p in payments}
-    allocations = [
+    return [
         (
             numbers_by_id.get(a.invoice_id, ""),
-            *received[a.payment_id][:1],
+            received[a.payment_id][0],
             a.amount_cents,
             received[a.payment_id][1],
         )
         for a in session.exec(select(PaymentAllocation))
     ]
-    return Observation(
-        scenario=scenario,
-        contender=simulation.contender.label,
-        start=scenario.start,
-        end=scenario.end,
-        ids=ids,
-        customers=customers,
-        contacts=contacts,
-        invoices=invoices,
-        owner=owner,
-        outbound=outbound,
-        inbound_rows=inbound_rows,
-        arrivals=dict(simulation.log.arrivals),
-        disputes=list(session.exec(select(Dispute))),
-        promises=promises,
-        promise_invoices=promise_invoices,
-        escalations=list(session.exec(select(Escalation).order_by(col(Escalation.id)))),
-        runs=runs,
-        calls=calls,
-        audit=audit,
-        message_runs=message_runs,  # type: ignore[arg-type]
-        allocations=allocations,  # type: ignore[arg-type]
-        payments=payments,
-        delivered=list(simulation.log.delivered),
-        errors=list(simulation.log.errors),
-        model_calls=simulation.log.model_calls,
-    )
 
 
 def sent(outbound: list[Outbound]) -> list[Outbound]:

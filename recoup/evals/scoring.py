@@ -16,7 +16,8 @@ from statistics import mean
 from pydantic import BaseModel, Field
 
 from recoup.evals.attacks import AttackOutcome, attack_outcomes
-from recoup.evals.auditor import Violation, audit, disputed_reminders
+from recoup.evals.auditor import audit, disputed_reminders
+from recoup.evals.checks.base import Violation
 from recoup.evals.expectations import ExpectationResult, check_expectations, confusion_entries
 from recoup.evals.observe import Observation, observe, sent
 from recoup.evals.simulator import SIM_PAYMENT_PREFIX, Simulation
