@@ -155,3 +155,31 @@ def test_relative_imports_are_resolved() -> None:
     assert absolute("recoup.mail", 0, "recoup.ledger") == "recoup.ledger"
     assert part_of("recoup.ledger.operations.followups") == "ledger"
     assert part_of("recoup.clock") == "clock"
+
+
+MAX_FUNCTION_LINES = 80
+# Being rewritten (the reader and the offline model), generated (migrations),
+# or scenario authoring data.
+LONG_FUNCTIONS_ALLOWED_UNDER = ("reader", "offline", "ledger/migrations", "evals/authoring")
+
+
+def long_functions(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name} "
+        f"({(node.end_lineno or node.lineno) - node.lineno + 1} lines)"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (node.end_lineno or node.lineno) - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+
+
+def test_no_function_is_over_80_lines() -> None:
+    allowed = tuple(PACKAGE / folder for folder in LONG_FUNCTIONS_ALLOWED_UNDER)
+    found = [
+        long
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if not any(path.is_relative_to(folder) for folder in allowed)
+        for long in long_functions(path)
+    ]
+    assert found == []

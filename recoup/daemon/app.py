@@ -93,14 +93,7 @@ async def run_daemon(
     wake = Wakeups(runner=asyncio.Event(), outbox=asyncio.Event())
     transport, sent_copy = _outbound(settings)
     mailbox = _mailbox(settings, engine, clock, policy, status, wake, loop)
-    deps = AgentDeps(
-        engine=engine,
-        clock=clock,
-        policy=policy,
-        model=model,
-        mail_from=settings.mail.from_address,
-    )
-    runner = Runner(deps, concurrency=settings.concurrency)
+    runner = _runner(settings, engine, clock, policy, model)
     log.info(
         "daemon_started",
         mailbox=status.mailbox_kind,
@@ -141,21 +134,37 @@ async def run_daemon(
                 )
             failed = await _supervise(tasks, stop_event)
             status.stopping = True
-            log.info("daemon_draining")
-            results = await asyncio.gather(*tasks, return_exceptions=True)
-            for task, result in zip(tasks, results, strict=True):
-                if isinstance(result, BaseException) and not isinstance(
-                    result, asyncio.CancelledError
-                ):
-                    log.error("daemon_task_failed", task=task.get_name(), error=repr(result))
-            if failed is not None:
-                raise RuntimeError(f"the daemon's {failed.get_name()} loop stopped") from (
-                    failed.exception()
-                )
+            await _drain(tasks, failed)
     finally:
         await _close(transport, sent_copy)
         remove_handlers()
         log.info("daemon_stopped")
+
+
+def _runner(
+    settings: Settings, engine: Engine, clock: Clock, policy: Policy, model: ModelClient
+) -> Runner:
+    deps = AgentDeps(
+        engine=engine,
+        clock=clock,
+        policy=policy,
+        model=model,
+        mail_from=settings.mail.from_address,
+    )
+    return Runner(deps, concurrency=settings.concurrency)
+
+
+async def _drain(tasks: list[asyncio.Task[None]], failed: asyncio.Task[None] | None) -> None:
+    """Let every loop finish, log the ones that failed, and raise when one stopped early."""
+    log.info("daemon_draining")
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    for task, result in zip(tasks, results, strict=True):
+        if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+            log.error("daemon_task_failed", task=task.get_name(), error=repr(result))
+    if failed is not None:
+        raise RuntimeError(f"the daemon's {failed.get_name()} loop stopped") from (
+            failed.exception()
+        )
 
 
 def main(settings: Settings, *, clock: Clock | None = None) -> None:

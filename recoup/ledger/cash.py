@@ -75,24 +75,8 @@ def apply_payment(
     elif _already_applied(session, payment):
         raise ValueError(f"payment {payment.ref} has already been applied")
     result = Application(payment)
-    open_invoices = list(
-        session.exec(
-            select(Invoice)
-            .where(
-                Invoice.customer_id == payment.customer_id,
-                Invoice.status == InvoiceStatus.OPEN.value,
-            )
-            .order_by(col(Invoice.due_date), col(Invoice.id))
-        )
-    )
-    disputed = set(
-        session.exec(
-            select(Dispute.invoice_id).where(
-                Dispute.customer_id == payment.customer_id,
-                Dispute.status == DisputeStatus.OPEN.value,
-            )
-        )
-    )
+    open_invoices = _open_invoices_oldest_first(session, payment.customer_id)
+    disputed = _disputed_invoice_ids(session, payment.customer_id)
     named = referenced_invoices(payment.references, open_invoices)
     named_ids = {invoice.id for invoice in named}
     remaining = payment.amount_cents
@@ -112,25 +96,7 @@ def apply_payment(
         remaining -= amount
         _allocate(session, result, invoice, amount, matched_by="oldest_first", short=0)
     payment.unapplied_cents = remaining
-    for allocation, invoice_number in zip(result.allocations, result.invoice_numbers, strict=True):
-        if allocation.short_pay_cents:
-            result.short_paid.append(invoice_number)
-            audit.record(
-                session,
-                at=now,
-                actor="system",
-                action="short_pay",
-                reason=(
-                    f"payment {payment.ref} left {format_money(allocation.short_pay_cents)} "
-                    f"open on {invoice_number}: possible deduction"
-                ),
-                customer_id=payment.customer_id,
-                detail={
-                    "payment": payment.ref,
-                    "invoice": invoice_number,
-                    "short_pay_cents": allocation.short_pay_cents,
-                },
-            )
+    _record_short_pays(session, result, now=now)
     applied_to = [
         number
         for allocation, number in zip(result.allocations, result.invoice_numbers, strict=True)
@@ -163,6 +129,50 @@ def apply_payment(
         p.id or 0 for p in _keep_paid_promises(session, payment.customer_id, now, grace_days)
     ]
     return result
+
+
+def _open_invoices_oldest_first(session: Session, customer_id: int) -> list[Invoice]:
+    return list(
+        session.exec(
+            select(Invoice)
+            .where(Invoice.customer_id == customer_id, Invoice.status == InvoiceStatus.OPEN.value)
+            .order_by(col(Invoice.due_date), col(Invoice.id))
+        )
+    )
+
+
+def _disputed_invoice_ids(session: Session, customer_id: int) -> set[int]:
+    return set(
+        session.exec(
+            select(Dispute.invoice_id).where(
+                Dispute.customer_id == customer_id, Dispute.status == DisputeStatus.OPEN.value
+            )
+        )
+    )
+
+
+def _record_short_pays(session: Session, result: Application, *, now: datetime) -> None:
+    """Audit each named invoice the payment left short: a possible deduction."""
+    payment = result.payment
+    for allocation, invoice_number in zip(result.allocations, result.invoice_numbers, strict=True):
+        if allocation.short_pay_cents:
+            result.short_paid.append(invoice_number)
+            audit.record(
+                session,
+                at=now,
+                actor="system",
+                action="short_pay",
+                reason=(
+                    f"payment {payment.ref} left {format_money(allocation.short_pay_cents)} "
+                    f"open on {invoice_number}: possible deduction"
+                ),
+                customer_id=payment.customer_id,
+                detail={
+                    "payment": payment.ref,
+                    "invoice": invoice_number,
+                    "short_pay_cents": allocation.short_pay_cents,
+                },
+            )
 
 
 def _already_applied(session: Session, payment: Payment) -> bool:

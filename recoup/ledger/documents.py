@@ -207,6 +207,17 @@ def statement_pdf(account: Account, *, now: datetime, company_name: str) -> byte
             Cell(485, money(balance), bold=True, right=True),
         )
     doc.space(16)
+    _aging_table(doc, totals, money)
+    doc.space(16)
+    doc.line(Cell(MARGIN, "Please quote the invoice numbers with your payment."), size=9)
+    return _render(
+        doc.pages,
+        title=f"Statement {customer.ref} {today}",
+        footer=f"{company_name} - statement for {customer.name} - {today}",
+    )
+
+
+def _aging_table(doc: _Pages, totals: dict[str, int], money: Callable[[int], str]) -> None:
     doc.line(Cell(MARGIN, "Aging", bold=True))
     step = (RIGHT - MARGIN) / len(AGING_BANDS)
     doc.line(
@@ -220,13 +231,6 @@ def statement_pdf(account: Account, *, now: datetime, company_name: str) -> byte
             Cell(MARGIN + step * (i + 1), money(totals[band.key]), right=True)
             for i, band in enumerate(AGING_BANDS)
         )
-    )
-    doc.space(16)
-    doc.line(Cell(MARGIN, "Please quote the invoice numbers with your payment."), size=9)
-    return _render(
-        doc.pages,
-        title=f"Statement {customer.ref} {today}",
-        footer=f"{company_name} - statement for {customer.name} - {today}",
     )
 
 

@@ -325,15 +325,7 @@ def account_state(account: Account, *, now: datetime, grace_days: int) -> Accoun
         currency=customer.currency,
         balance_cents=account.balance_cents,
         overdue_cents=sum(inv.open_cents for inv in open_invoices if inv.due_date < today),
-        contacts=[
-            ContactView(
-                name=c.name,
-                email=c.email,
-                role=c.role,
-                contactable=not (c.do_not_contact or c.undeliverable),
-            )
-            for c in account.contacts
-        ],
+        contacts=[_contact_view(c) for c in account.contacts],
         open_invoices=[
             InvoiceView(
                 number=inv.number,
@@ -366,18 +358,7 @@ def account_state(account: Account, *, now: datetime, grace_days: int) -> Accoun
             for p in account.promises[:5]
         ],
         habits=payment_habits(account),
-        recent_messages=[
-            MessageView(
-                id=m.id or 0,
-                direction=m.direction,
-                at=m.created_at,
-                from_addr=m.from_addr,
-                subject=m.subject[:120],
-                text=_preview(m.text),
-                intent=m.intent,
-            )
-            for m in account.recent_messages
-        ],
+        recent_messages=[_message_view(m) for m in account.recent_messages],
         last_touch_at=customer.last_touch_at,
         last_inbound_at=customer.last_inbound_at,
         touches_last_7_days=len(account.touches),
@@ -389,6 +370,27 @@ def account_state(account: Account, *, now: datetime, grace_days: int) -> Accoun
         pause_reason=customer.pause_reason,
         taken_over=customer.taken_over,
         next_followup_at=account.pending_followup.due_at if account.pending_followup else None,
+    )
+
+
+def _contact_view(contact: Contact) -> ContactView:
+    return ContactView(
+        name=contact.name,
+        email=contact.email,
+        role=contact.role,
+        contactable=not (contact.do_not_contact or contact.undeliverable),
+    )
+
+
+def _message_view(message: Message) -> MessageView:
+    return MessageView(
+        id=message.id or 0,
+        direction=message.direction,
+        at=message.created_at,
+        from_addr=message.from_addr,
+        subject=message.subject[:120],
+        text=_preview(message.text),
+        intent=message.intent,
     )
 
 

@@ -495,14 +495,8 @@ def _extract_text(body: _Body, limits: MailLimits) -> _Text:
 _DEFAULT_LIMITS = MailLimits()
 
 
-def parse_message(
-    raw: bytes, *, limits: MailLimits = _DEFAULT_LIMITS, today: date | None = None
-) -> ParsedMail:
-    """Parse one raw message.
-
-    Relative dates in an out-of-office reply resolve against the message's Date,
-    or against `today` when the message has none.
-    """
+def _checked_bytes(raw: bytes, limits: MailLimits) -> bytes:
+    """The raw message as bytes, refused when empty or over the size limit."""
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise TypeError(f"parse_message needs bytes, not {type(raw).__name__}")
     data = bytes(raw)
@@ -512,6 +506,27 @@ def parse_message(
         raise MalformedMail(
             f"message is {len(data)} bytes, over the limit of {limits.max_message_bytes}"
         )
+    return data
+
+
+def _message_id(headers: dict[str, str], data: bytes, notes: list[str]) -> str:
+    """The Message-ID, or one derived from the content when the message has none."""
+    ids = _ids(headers.get("message-id"))
+    if ids:
+        return ids[0]
+    notes.append("no Message-ID; synthesised from the content")
+    return f"{hashlib.sha256(data).hexdigest()}@recoup.invalid"
+
+
+def parse_message(
+    raw: bytes, *, limits: MailLimits = _DEFAULT_LIMITS, today: date | None = None
+) -> ParsedMail:
+    """Parse one raw message.
+
+    Relative dates in an out-of-office reply resolve against the message's Date,
+    or against `today` when the message has none.
+    """
+    data = _checked_bytes(raw, limits)
     message = _parse(data.lstrip(b"\r\n\t "))
     if message is None:
         raise MalformedMail("unparseable message")
@@ -526,12 +541,7 @@ def parse_message(
     text = _extract_text(body, limits)
     notes += text.notes
 
-    ids = _ids(headers.get("message-id"))
-    if ids:
-        message_id = ids[0]
-    else:
-        message_id = f"{hashlib.sha256(data).hexdigest()}@recoup.invalid"
-        notes.append("no Message-ID; synthesised from the content")
+    message_id = _message_id(headers, data, notes)
     from_name, from_addr = _sender(headers, notes)
     to_addrs = _unique_addresses(_addresses(headers.get("to"), "To", notes))
     cc_addrs = _unique_addresses(_addresses(headers.get("cc"), "Cc", notes))
