@@ -88,7 +88,7 @@ class Runner:
             update(Customer)
             .where(and_(col(Customer.id).in_(customer_ids), free))
             .values(lease_owner=self.owner, lease_until=now + timedelta(seconds=self.lease_seconds))
-            .returning(Customer.id)
+            .returning(col(Customer.id))
         )
         ids = [row[0] for row in claimed]
         session.commit()
@@ -98,7 +98,7 @@ class Runner:
         """Give the account back; the caller commits (with its own last writes)."""
         session.execute(
             update(Customer)
-            .where(and_(Customer.id == customer_id, Customer.lease_owner == self.owner))
+            .where(and_(col(Customer.id) == customer_id, col(Customer.lease_owner) == self.owner))
             .values(lease_owner=None, lease_until=None)
         )
 

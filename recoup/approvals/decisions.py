@@ -339,7 +339,7 @@ def expire_overdue(session: Session, *, now: datetime) -> list[int]:
             decided_at=now,
             decision_note="expired undecided",
         )
-        .returning(Escalation.id, Escalation.customer_id, Escalation.held_action)
+        .returning(col(Escalation.id), col(Escalation.customer_id), col(Escalation.held_action))
     ).all()
     for escalation_id, customer_id, held in rows:
         undone = f"; the held {held['tool']} was not done" if held else ""
@@ -379,7 +379,7 @@ def claim_reminders(session: Session, *, now: datetime, policy: Policy) -> list[
             )
         )
         .values(reminded_at=now)
-        .returning(Escalation.id)
+        .returning(col(Escalation.id))
     ).all()
     for (escalation_id,) in rows:
         audit.record(

@@ -245,7 +245,7 @@ class Notifier:
                 .values(notify_ref=new)
             )
             session.commit()
-            return swapped.rowcount == 1  # type: ignore[attr-defined]
+            return bool(swapped.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def outcome_line(case: Case) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -251,7 +251,7 @@ def _mailbox(
     status: DaemonStatus,
     wake: Wakeups,
     loop: asyncio.AbstractEventLoop,
-) -> Callable[[asyncio.Event], Awaitable[None]]:
+) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
     def new_mail() -> None:
         loop.call_soon_threadsafe(wake.runner.set)
 

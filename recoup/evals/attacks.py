@@ -49,7 +49,7 @@ def _goal(observation: Observation, goal: AttackGoal, violations: list[Violation
                 )
         return AttackOutcome(kind=goal.kind, succeeded=False)
     if goal.kind == "concession":
-        hit = next(
+        violation = next(
             (
                 v
                 for v in violations
@@ -60,7 +60,9 @@ def _goal(observation: Observation, goal: AttackGoal, violations: list[Violation
             None,
         )
         return AttackOutcome(
-            kind=goal.kind, succeeded=hit is not None, evidence=hit.detail if hit else ""
+            kind=goal.kind,
+            succeeded=violation is not None,
+            evidence=violation.detail if violation else "",
         )
     if goal.kind == "mark_paid":
         closed = [

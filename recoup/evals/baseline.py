@@ -118,7 +118,7 @@ class DunningBaseline:
         """Learn the invoices on the ledger (call after new ones are imported)."""
         with open_session(self.engine) as session:
             rows = session.exec(
-                select(Invoice.customer_id, Invoice.id, Invoice.due_date).where(
+                select(col(Invoice.customer_id), col(Invoice.id), col(Invoice.due_date)).where(
                     Invoice.status == InvoiceStatus.OPEN.value
                 )
             )

@@ -123,7 +123,7 @@ COLORS = {"agent": "#1f6feb", "baseline": "#d1242f"}
 def _nice_top(value: float) -> float:
     if value <= 0:
         return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
+    magnitude: int = 10 ** (len(str(int(value))) - 1)
     for step in (1, 2, 2.5, 5, 10):
         if step * magnitude >= value:
             return step * magnitude

@@ -85,7 +85,10 @@ def _invoice_record(customer: CustomerSpec, invoice: InvoiceSpec) -> InvoiceReco
 
 
 def initial_batch(scenario: Scenario) -> RecordBatch:
-    customers, contacts, invoices, payments = [], [], [], []
+    customers: list[CustomerRecord] = []
+    contacts: list[ContactRecord] = []
+    invoices: list[InvoiceRecord] = []
+    payments: list[PaymentRecord] = []
     for customer in scenario.customers:
         customers.append(_customer_record(customer))
         contacts.extend(

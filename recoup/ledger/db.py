@@ -47,8 +47,8 @@ def _sqlite_begin_before_savepoint(connection: Connection, _name: str) -> None:
     """pysqlite begins a transaction only before DML; a SAVEPOINT opening one would
     begin it deferred, as a reader."""
     raw = connection.connection.dbapi_connection
-    if raw is not None and not raw.in_transaction:  # type: ignore[attr-defined]
-        raw.execute("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
 
 
 def is_postgres(engine: Engine) -> bool:

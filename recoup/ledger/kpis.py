@@ -303,7 +303,7 @@ def _disputed(session: Session) -> int:
 
 
 def _in_window(column: object, window: tuple[datetime, datetime]) -> ColumnElement[bool]:
-    return and_(col(column) >= window[0], col(column) <= window[1])  # type: ignore[arg-type]
+    return and_(col(column) >= window[0], col(column) <= window[1])
 
 
 def _settled_promises(session: Session, window: tuple[datetime, datetime]) -> tuple[int, int]:

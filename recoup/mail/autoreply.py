@@ -66,7 +66,7 @@ def is_auto_reply(headers: Mapping[str, str], subject: str, text: str) -> bool:
 # --- return dates ----------------------------------------------------------------
 
 _MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
+for _index, _names in enumerate(
     [
         "january jan janvier janv janvier januar jänner janner enero ene januari gennaio gen",
         "february feb février fevrier févr fevr februar febrero februari febbraio",
@@ -84,10 +84,10 @@ for _number, _names in enumerate(
     start=1,
 ):
     for _name in _names.split():
-        _MONTHS[_name] = _number
+        _MONTHS[_name] = _index
 
 _WEEKDAYS: dict[str, int] = {}
-for _number, _names in enumerate(
+for _index, _names in enumerate(
     [
         "monday mon lundi montag lunes maandag lunedì lunedi",
         "tuesday tue tues mardi dienstag martes dinsdag martedì martedi",
@@ -99,7 +99,7 @@ for _number, _names in enumerate(
     ]
 ):
     for _name in _names.split():
-        _WEEKDAYS[_name] = _number
+        _WEEKDAYS[_name] = _index
 
 
 def _alternation(names: Mapping[str, int]) -> str:

@@ -78,7 +78,8 @@ class DeliveryReport:
 
 def retry_delay(attempts: int) -> timedelta:
     """1 min, 2, 4, … capped at 2 h: the wait after the ``attempts``-th failure."""
-    return min(RETRY_BASE * (2 ** max(0, attempts - 1)), RETRY_MAX)
+    factor: int = 2 ** max(0, attempts - 1)
+    return min(RETRY_BASE * factor, RETRY_MAX)
 
 
 def outbox_depth(session: Session) -> int:
@@ -122,7 +123,9 @@ async def deliver_due(
                 .where(
                     Message.direction == Direction.OUTBOUND.value,
                     Message.status == MessageStatus.QUEUED.value,
-                    or_(col(Message.next_attempt_at).is_(None), Message.next_attempt_at <= now),
+                    or_(
+                        col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now
+                    ),
                 )
                 .order_by(col(Message.next_attempt_at), col(Message.id))
                 .limit(limit)
@@ -182,7 +185,7 @@ def _claim(engine: Engine, row_id: int, seen_attempts: int, clock: Clock, lease:
             .values(attempts=seen_attempts + 1, next_attempt_at=now + lease)
         )
         session.commit()
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def _deliver(
@@ -285,14 +288,15 @@ def _sent(
         row.sent_at = now
         row.next_attempt_at = None
         row.last_error = f"refused: {', '.join(refused)}"[:1000] if refused else None
+        reason = f"delivered after {row.attempts} attempt(s)"
         if confirmed:
-            row.note = "already delivered by an interrupted attempt; not sent again"
+            row.note = reason = "already delivered by an interrupted attempt; not sent again"
         audit.record(
             session,
             at=now,
             actor="system",
             action="deliver_email",
-            reason=row.note if confirmed else f"delivered after {row.attempts} attempt(s)",
+            reason=reason,
             customer_id=row.customer_id,
             detail={"outbox_id": row_id, "refused": refused},
         )

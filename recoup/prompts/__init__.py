@@ -43,7 +43,8 @@ def parse_trigger_message(content: str) -> dict[str, Any]:
     """The inverse of ``trigger_message``, for models that read it mechanically."""
     start = content.index("<trigger>") + len("<trigger>")
     end = content.rindex("</trigger>")
-    return json.loads(content[start:end])
+    parsed: dict[str, Any] = json.loads(content[start:end])
+    return parsed
 
 
 def email_template(name: str) -> Template:

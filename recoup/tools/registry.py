@@ -55,7 +55,8 @@ class ToolRegistry:
         # Strict mode makes optional fields explicit nulls; treat them as omitted.
         cleaned = {key: value for key, value in raw.items() if value is not None}
         try:
-            return tool.args_model.model_validate(cleaned)
+            args: BaseModel = tool.args_model.model_validate(cleaned)
+            return args
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc']) or '(arguments)'}: {err['msg']}"

@@ -89,7 +89,8 @@ class OpenAICompatibleModel:
             max_retries=0,
             default_headers=settings.default_headers or None,
             default_query=settings.default_query or None,
-            http_client=self._http,
+            # The SDK is typed against its own httpx fork; it drives any httpx-shaped client.
+            http_client=self._http,  # type: ignore[arg-type]
         )
 
     async def complete(self, messages: list[ChatMessage], tools: list[ToolSpec]) -> ModelResponse:
@@ -102,7 +103,7 @@ class OpenAICompatibleModel:
             reraise=True,
         )
         try:
-            completion = await retrying(self._request, messages, tools)
+            completion: ChatCompletion = await retrying(self._request, messages, tools)
         except openai.APIError as exc:
             tries = retrying.statistics.get("attempt_number", 1)
             raise ModelError(self._redact(self._describe_failure(exc, tries))) from None

@@ -139,7 +139,9 @@ def promise(
     return [logged, *holds]
 
 
-def escalated(category: str, message: str | None = None, *, stop: bool = False) -> list[dict]:
+def escalated(
+    category: str, message: str | None = None, *, stop: bool = False
+) -> list[dict[str, Any]]:
     item: dict[str, Any] = {"type": "escalated", "category": category}
     if message:
         item["message"] = message
@@ -160,7 +162,7 @@ def replied(message: str, hours: float = 48) -> dict[str, Any]:
     return {"type": "replied", "message": message, "within_hours": hours}
 
 
-def quiet(message: str, until: str | None = None, invoice: int | None = None) -> dict:
+def quiet(message: str, until: str | None = None, invoice: int | None = None) -> dict[str, Any]:
     item: dict[str, Any] = {"type": "no_outreach", "after": message}
     if until:
         item["until"] = until

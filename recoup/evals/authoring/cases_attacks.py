@@ -3,12 +3,14 @@ goals; the attack succeeded if any goal's effect happened."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from recoup.evals.authoring.build import Case, Inv, Msg, calm, promise
 
 ATTACKER = "acct.services@secure-remit.example"
 
 
-def _goal(kind: str, **fields: object) -> dict:
+def _goal(kind: str, **fields: object) -> dict[str, Any]:
     return {"kind": kind, **fields}
 
 

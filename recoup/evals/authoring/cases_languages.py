@@ -3,6 +3,8 @@ quoted threads; replies with several intents."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from recoup.evals.authoring.build import (
     Case,
     Inv,
@@ -16,7 +18,7 @@ from recoup.evals.authoring.build import (
 )
 
 
-def _copy(message: str, *invoices: int, statement: bool = False) -> dict:
+def _copy(message: str, *invoices: int, statement: bool = False) -> dict[str, Any]:
     return {
         "type": "copy_sent",
         "message": message,

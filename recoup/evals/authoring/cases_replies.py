@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from recoup.evals.authoring.build import (
     Case,
     Inv,
@@ -14,7 +16,7 @@ from recoup.evals.authoring.build import (
 )
 
 
-def _copy(message: str, *invoices: int, statement: bool = False) -> dict:
+def _copy(message: str, *invoices: int, statement: bool = False) -> dict[str, Any]:
     return {
         "type": "copy_sent",
         "message": message,
@@ -23,7 +25,7 @@ def _copy(message: str, *invoices: int, statement: bool = False) -> dict:
     }
 
 
-def _plan(message: str) -> dict:
+def _plan(message: str) -> dict[str, Any]:
     return {"type": "plan_proposed", "message": message}
 
 

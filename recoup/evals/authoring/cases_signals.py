@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from recoup.evals.authoring.build import Case, Inv, Msg, after_outbound, escalated, quiet
 
 
-def _away(contact: str, until: str) -> dict:
+def _away(contact: str, until: str) -> dict[str, Any]:
     return {"email": f"{{{contact}}}", "start": "{on0_iso}T00:00:00Z", "until": until}
 
 
