@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,14 +18,17 @@ from sqlmodel import select
 
 from recoup.cli.approvals import app as approvals_app
 from recoup.cli.eval import eval_command
+from recoup.cli.failures import DEBUG_KEY, RecoupGroup
 from recoup.cli.workspace import Workspace, open_workspace
+from recoup.errors import InputError, StorageError
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Customer
+from recoup.ledger.opening import parse_database_url, shown_url
 from recoup.logs import configure_logging
 from recoup.money import format_money
-from recoup.policy import DEFAULT_POLICY_PATH
 
 app = typer.Typer(
+    cls=RecoupGroup,
     no_args_is_help=True,
     add_completion=False,
     help="recoup: an autonomous accounts-receivable collections agent.",
@@ -42,8 +45,12 @@ def main_options(
     ctx: typer.Context,
     config: ConfigOption = None,
     log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING.")] = "WARNING",
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of a failure.")
+    ] = False,
 ) -> None:
     configure_logging(level=log_level.upper())
+    ctx.meta[DEBUG_KEY] = debug
     ctx.obj = config
 
 
@@ -52,19 +59,41 @@ def _workspace(ctx: typer.Context) -> Workspace:
 
 
 @app.command()
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    company: Annotated[
+        str | None, typer.Option(help="Your company's name, as customers know it.")
+    ] = None,
+    sender: Annotated[
+        str | None, typer.Option(help="Who signs the emails (e.g. 'Dana, Accounts Receivable').")
+    ] = None,
+) -> None:
     """Create the database and write the commented default policy file to edit."""
-    ws = _workspace(ctx)
+    from recoup.cli.setup import write_policy
+
+    ws = open_workspace(ctx.obj, create=True)
     ws.settings.home.mkdir(parents=True, exist_ok=True)
     policy_path = ws.settings.policy_file or ws.settings.home / "policy.toml"
     if policy_path.exists():
         console.print(f"policy kept: {policy_path}")
     else:
-        shutil.copyfile(DEFAULT_POLICY_PATH, policy_path)
+        if company is None and _interactive():
+            company = typer.prompt("Company name (signs every email)")
+        if sender is None and _interactive():
+            sender = typer.prompt("Sender name", default="Accounts Receivable")
+        write_policy(policy_path, company=company, sender=sender)
         console.print(f"policy written: {policy_path} (edit it, then restart `recoup run`)")
+        if company is None:
+            console.print("  set company_name in it: emails are signed with it")
     ws.policy  # noqa: B018  (validates the file now, with the key and reason on error)
     ws.engine  # noqa: B018  (creates or migrates the database)
-    console.print(f"database ready: {ws.settings.resolved_database_url}")
+    console.print(
+        f"database ready: {shown_url(parse_database_url(ws.settings.resolved_database_url))}"
+    )
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 @app.command("import")
@@ -77,21 +106,25 @@ def import_(
     ] = None,
 ) -> None:
     """Import customers, contacts, invoices, payments and credit memos from CSV."""
-    from recoup.ledger.connectors.csv_files import ImportFailed, import_csv, import_directory
+    from recoup.ledger.connectors.csv_files import import_csv, import_directory
 
+    if not source.exists():
+        raise InputError(
+            f"{source} does not exist", hint="give a folder of CSV files, or one CSV file"
+        )
     ws = _workspace(ctx)
+    policy = ws.policy
     with open_session(ws.engine) as session:
         try:
             if source.is_dir():
-                report = import_directory(session, source, now=ws.clock.now(), policy=ws.policy)
+                report = import_directory(session, source, now=ws.clock.now(), policy=policy)
             else:
                 if kind is None:
                     kind = source.stem
-                report = import_csv(session, source, kind, now=ws.clock.now(), policy=ws.policy)
-        except (ImportFailed, ValueError) as exc:
+                report = import_csv(session, source, kind, now=ws.clock.now(), policy=policy)
+        except BaseException:
             session.rollback()
-            typer.secho(str(exc), fg=typer.colors.RED, err=True)
-            raise typer.Exit(2) from exc
+            raise
         session.commit()
     console.print(report.summary())
 
@@ -108,6 +141,7 @@ def tick(
     from recoup.agent.runner import Runner, TickReport
 
     ws = _workspace(ctx)
+    policy = ws.policy
     settings = (
         ws.settings.model if model is None else ws.settings.model.model_copy(update={"spec": model})
     )
@@ -117,7 +151,7 @@ def tick(
     deps = AgentDeps(
         engine=ws.engine,
         clock=ws.clock,
-        policy=ws.policy,
+        policy=policy,
         model=make_model(settings, http_client=http),
         mail_from=ws.settings.mail.from_address,
     )
@@ -226,6 +260,11 @@ def export(
     from recoup.clock import as_utc
     from recoup.ledger.connectors.export import collect_actions, write_actions_csv
 
+    if directory.exists() and not directory.is_dir():
+        raise StorageError(
+            f"{directory} is an existing file",
+            hint="give a folder to export into (it is created when missing)",
+        )
     ws = _workspace(ctx)
     with open_session(ws.engine) as session:
         actions = collect_actions(session, since=as_utc(since) if since else None)
@@ -238,7 +277,10 @@ def run(ctx: typer.Context) -> None:
     """The daemon: read the mailbox, run the agent on schedule, send the outbox."""
     from recoup.daemon.app import main as daemon_main
 
-    daemon_main(open_workspace(ctx.obj).settings)
+    ws = _workspace(ctx)
+    ws.policy  # noqa: B018  (a bad policy or a missing database stops here, in one line)
+    ws.engine.dispose()
+    daemon_main(ws.settings)
 
 
 @app.command()

@@ -38,6 +38,7 @@ from recoup.chat import ModelClient
 from recoup.clock import Clock
 from recoup.daemon.health import DaemonStatus, health_routes
 from recoup.daemon.recovery import release_dead_leases
+from recoup.daemon.startup import approvals_notice, ensure_port_free
 from recoup.ledger.db import make_engine, migrate
 from recoup.mail.imap_source import ImapSource
 from recoup.mail.maildir_source import MaildirSource
@@ -81,6 +82,8 @@ async def run_daemon(
     ``settings`` names; tests pass their own."""
     from recoup.daemon.signals import install_stop_handlers
 
+    if serve_http:
+        ensure_port_free(settings.http_host, settings.http_port)
     remove_handlers = install_stop_handlers(stop_event)
     engine = engine or _engine(settings)
     policy = policy or load_policy(_policy_file(settings))
@@ -101,6 +104,8 @@ async def run_daemon(
         model=model.name,
         released_leases=released,
     )
+    if serve_http:
+        log.info("approvals_page", **approvals_notice(settings))
     approvals = _approvals_app(engine, clock, settings, policy)
     try:
         async with _approvals_lifespan(approvals) as notifier:

@@ -32,6 +32,7 @@ from recoup.ledger.connectors.base import (
     RecordBatch,
     chunked,
 )
+from recoup.ledger.connectors.bounds import check_bounds, check_invoice_number_case
 from recoup.ledger.events import first_aging_event
 from recoup.ledger.models import Contact, CreditMemo, Customer, Invoice, InvoiceStatus, Payment
 from recoup.money import format_money
@@ -62,6 +63,7 @@ class ImportReport(BaseModel):
     short_paid: list[str] = Field(default_factory=list)
     promises_kept: int = 0
     warnings: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
     def warn(self, text: str) -> None:
         if len(self.warnings) < MAX_WARNINGS:
@@ -80,6 +82,8 @@ class ImportReport(BaseModel):
                     f"{counts.unchanged} unchanged"
                 )
         lines = [f"imported from {self.source}: " + ("; ".join(parts) or "nothing")]
+        if self.notes:
+            lines.append("read " + "; ".join(self.notes))
         if self.payments.created:
             lines.append(
                 f"cash applied {format_money(self.applied_cents)}, unapplied "
@@ -97,8 +101,8 @@ def ingest(session: Session, batch: RecordBatch, *, now: datetime, policy: Polic
     """Check every record of ``batch``, then upsert them; raises ``ImportFailed`` (having
     written nothing) when any record is unacceptable."""
     known = _Known.load(session, batch)
-    _check(batch, known)
-    report = ImportReport(source=batch.source)
+    _check(batch, known, session=session, now=now, policy=policy)
+    report = ImportReport(source=batch.source, notes=list(batch.notes))
     for warning in batch.warnings:
         report.warn(warning)
     writer = _Writer(session, known, report, now=now, policy=policy)
@@ -177,8 +181,13 @@ def _lookup(session: Session, model: type[T], key: Any, values: Iterable[object]
     return rows
 
 
-def _check(batch: RecordBatch, known: _Known) -> None:
+def _check(
+    batch: RecordBatch, known: _Known, *, session: Session, now: datetime, policy: Policy
+) -> None:
     problems = Problems()
+    currencies = {ref: customer.currency for ref, customer in known.customers.items()}
+    check_bounds(batch, problems, now=now, policy=policy, currencies=currencies)
+    check_invoice_number_case(session, batch, problems)
     batch_customers: dict[str, CustomerRecord] = {}
     for record in batch.customers:
         _unique(problems, batch_customers, record.ref, record, f"customer {record.ref}")
