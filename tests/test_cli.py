@@ -38,7 +38,9 @@ def test_a_collector_sets_up_imports_and_works_the_ledger(home: Path, tmp_path: 
     listing = _run("accounts")
     assert "ACME" in listing.upper() or "Accounts" in listing
     report = _run("report")
-    assert "dso_countback" in report and "ar_balance_cents" in report
+    assert "DSO (countback)" in report and "AR balance" in report and "Not yet due" in report
+    assert "_cents" not in report and "None" not in report and "{" not in report
+    assert json.loads(_run("report", "--json"))["by_currency"][0]["ar_balance_cents"] > 0
 
     out = tmp_path / "export"
     _run("export", str(out))
@@ -61,3 +63,48 @@ def test_a_bad_policy_file_stops_with_the_key(home: Path) -> None:
     result = CliRunner().invoke(app, ["tick"])
     assert result.exit_code == 2
     assert "contact.max_touches_per_week" in result.output
+
+
+def _mixed_ledger(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "customers.csv").write_text(
+        "ref,name,currency\nUS1,Acme Inc,USD\nEU1,Brasserie Valmont,EUR\nUK1,Tidewater Ltd,GBP\n"
+    )
+    (folder / "invoices.csv").write_text(
+        "number,customer_ref,issue_date,due_date,amount\n"
+        "U-1,US1,2026-01-01,2026-02-01,103390.00\n"
+        "E-1,EU1,2026-01-01,2026-02-01,6300.00\n"
+        "E-2,EU1,2026-01-01,2026-02-01,1000.00\n"
+        "G-1,UK1,2026-01-01,2026-02-01,3200.00\n"
+    )
+    (folder / "payments.csv").write_text(
+        "ref,customer_ref,amount,received_on,references\n"
+        "P-1,EU1,1000.00,2026-02-10,E-2\nP-2,US1,2000.00,2026-02-10,U-1\n"
+    )
+    return folder
+
+
+def test_money_is_totalled_per_currency_and_converted_only_with_dated_rates(
+    home: Path, tmp_path: Path
+) -> None:
+    _run("init", "--company", "Northwind Supply Co.")
+    imported = _run("import", str(_mixed_ledger(tmp_path / "ledger")))
+    assert "cash applied $2,000.00 + €1,000.00" in " ".join(imported.split())
+
+    data = json.loads(_run("report", "--json"))
+    ar = {k["currency"]: k["ar_balance_cents"] for k in data["by_currency"]}
+    assert ar == {"USD": 10_139_000, "EUR": 630_000, "GBP": 320_000}
+    shown = _run("report")
+    assert "$101,390.00" in shown and "€6,300.00" in shown and "£3,200.00" in shown
+    assert "$112,890.00" not in shown
+
+    rates = tmp_path / "rates.csv"
+    rates.write_text("currency,rate,date\nEUR,1.10,2026-11-20\nGBP,1.25,2026-11-19\n")
+    converted = json.loads(_run("report", "--json", "--rates", str(rates), "--currency", "USD"))
+    assert converted["reporting"]["ar_balance_cents"] == 10_139_000 + 693_000 + 400_000
+    assert {r["currency"]: r["date"] for r in converted["reporting"]["rates"]} == {
+        "EUR": "2026-11-20",
+        "GBP": "2026-11-19",
+    }
+    said = " ".join(_run("report", "--rates", str(rates)).split())
+    assert "$112,320.00" in said and "1 EUR = 1.10 on 20 Nov 2026" in said

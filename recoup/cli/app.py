@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -13,7 +14,6 @@ import httpx
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 from sqlmodel import select
 
 from recoup.cli.approvals import app as approvals_app
@@ -25,7 +25,6 @@ from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Customer
 from recoup.ledger.opening import parse_database_url, shown_url
 from recoup.logs import configure_logging
-from recoup.money import format_money
 
 app = typer.Typer(
     cls=RecoupGroup,
@@ -218,34 +217,29 @@ def account(
 @app.command()
 def report(
     ctx: typer.Context,
-    period_days: Annotated[int, typer.Option(help="The KPI period, in days.")] = 90,
+    period_days: Annotated[int, typer.Option(help="The KPI period, in days.", min=1)] = 90,
+    json_out: Annotated[bool, typer.Option("--json", help="JSON for machines.")] = False,
+    rates: Annotated[
+        Path | None,
+        typer.Option(help="A CSV of currency,rate,date: adds totals in --currency."),
+    ] = None,
+    currency: Annotated[
+        str, typer.Option(help="The reporting currency the rates convert into.")
+    ] = "USD",
 ) -> None:
-    """KPIs (DSO, CEI, ADD, promise kept rate, escalation rate…) and the aging."""
-    from recoup.ledger.kpis import compute_kpis
+    """KPIs per currency (DSO, CEI, ADD, the aging, cash, promises, escalations)."""
+    from recoup.cli.report import report_json, report_view
+    from recoup.ledger.kpis import kpis_by_currency
+    from recoup.rates import load_rates
 
+    loaded = load_rates(rates, currency) if rates is not None else None
     ws = _workspace(ctx)
     with open_session(ws.engine) as session:
-        kpis = compute_kpis(session, now=ws.clock.now(), period_days=period_days)
-    console.print(kpi_table(kpis.model_dump(), title=f"KPIs, last {period_days} days"))
-
-
-def kpi_table(values: dict[str, object], *, title: str) -> Table:
-    table = Table(title=title)
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for key, value in values.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}: {_show(key, v)}" for k, v in value.items())
-        table.add_row(key, _show(key, value))
-    return table
-
-
-def _show(key: str, value: object) -> str:
-    if isinstance(value, int) and key.endswith("cents"):
-        return format_money(value)
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return str(value)
+        per_currency = kpis_by_currency(session, now=ws.clock.now(), period_days=period_days)
+    if json_out:
+        typer.echo(json.dumps(report_json(per_currency, loaded), indent=2))
+    else:
+        console.print(report_view(per_currency, loaded))
 
 
 @app.command()

@@ -17,7 +17,7 @@ from recoup.demo.summary import DemoSummary, accounts_table, summarize
 from recoup.evals.calibration import load_calibration
 from recoup.evals.simulator import Contender, simulate
 from recoup.ledger.db import session as open_session
-from recoup.money import format_money
+from recoup.money import format_totals
 from recoup.policy import Policy
 
 
@@ -60,8 +60,8 @@ def run_demo(
     kpis = summary.kpis
     console.print(
         f"\n{len(summary.accounts)} accounts, {summary.start:%Y-%m-%d} → {summary.end:%Y-%m-%d}: "
-        f"collected {format_money(summary.collected_cents)} of "
-        f"{format_money(summary.open_at_start_cents)} open at the start."
+        f"collected {format_totals(summary.collected)} of "
+        f"{format_totals(summary.open_at_start)} open at the start."
     )
     console.print(
         f"DSO (countback) {_num(kpis.dso_countback)} days · ADD {_num(kpis.add)} · "

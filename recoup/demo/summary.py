@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from recoup.ledger.kpis import Kpis, compute_kpis
+from recoup.ledger.kpis import Kpis, compute_kpis, kpis_by_currency
 from recoup.ledger.models import (
     AuditEvent,
     Customer,
@@ -21,7 +21,7 @@ from recoup.ledger.models import (
     Message,
     Payment,
 )
-from recoup.money import format_money
+from recoup.money import DEFAULT_CURRENCY, Totals, format_money
 
 # What a person reading the summary wants to see; reads and bookkeeping are left out.
 SHOWN_ACTIONS = {
@@ -48,6 +48,7 @@ class Happening(BaseModel):
 class AccountSummary(BaseModel):
     ref: str
     name: str
+    currency: str = DEFAULT_CURRENCY
     open_at_start_cents: int
     open_at_end_cents: int
     collected_cents: int
@@ -63,8 +64,11 @@ class DemoSummary(BaseModel):
     model: str
     accounts: list[AccountSummary]
     kpis: Kpis
+    kpis_by_currency: list[Kpis] = []
     collected_cents: int
     open_at_start_cents: int
+    collected: dict[str, int] = {}
+    open_at_start: dict[str, int] = {}
 
 
 def summarize(
@@ -73,15 +77,19 @@ def summarize(
     accounts = []
     for customer in session.exec(select(Customer).order_by(col(Customer.ref))):
         accounts.append(_account(session, customer, start, opening.get(customer.ref, 0)))
-    kpis = compute_kpis(session, now=end, period_days=max(1, (end - start).days))
+    period = max(1, (end - start).days)
+    kpis = compute_kpis(session, now=end, period_days=period)
     return DemoSummary(
         start=start,
         end=end,
         model=model,
         accounts=accounts,
         kpis=kpis,
+        kpis_by_currency=kpis_by_currency(session, now=end, period_days=period),
         collected_cents=sum(a.collected_cents for a in accounts),
         open_at_start_cents=sum(a.open_at_start_cents for a in accounts),
+        collected=Totals.of((a.currency, a.collected_cents) for a in accounts),
+        open_at_start=Totals.of((a.currency, a.open_at_start_cents) for a in accounts),
     )
 
 
@@ -120,6 +128,7 @@ def _account(session: Session, customer: Customer, start: datetime, opening: int
     return AccountSummary(
         ref=customer.ref,
         name=customer.name,
+        currency=customer.currency,
         open_at_start_cents=opening,
         open_at_end_cents=open_now,
         collected_cents=collected,
@@ -167,9 +176,9 @@ def accounts_table(summary: DemoSummary) -> Table:
         lines.extend(escape(f"escalated {e}") for e in account.escalations)
         table.add_row(
             f"{account.ref}\n{account.name}",
-            f"{format_money(account.open_at_start_cents)}\n"
-            f"→ {format_money(account.open_at_end_cents)}",
-            format_money(account.collected_cents),
+            f"{format_money(account.open_at_start_cents, account.currency)}\n"
+            f"→ {format_money(account.open_at_end_cents, account.currency)}",
+            format_money(account.collected_cents, account.currency),
             "\n".join(lines[-8:]) or "nothing due: left alone",
         )
     return table
