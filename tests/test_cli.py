@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,16 +27,29 @@ def _run(*args: str) -> str:
     return result.output
 
 
+def _always_open(policy: Path) -> None:
+    """No quiet hours or days: the run's emails are queued whatever the hour of the test."""
+    policy.write_text(
+        policy.read_text()
+        .replace("quiet_hours_start = 19:00:00", "quiet_hours_start = 00:00:00")
+        .replace("quiet_hours_end = 08:00:00", "quiet_hours_end = 00:00:00")
+        .replace("quiet_weekdays = [5, 6]", "quiet_weekdays = []")
+    )
+
+
 def test_a_collector_sets_up_imports_and_works_the_ledger(home: Path, tmp_path: Path) -> None:
     assert "policy written" in _run("init")
     assert (home / "policy.toml").read_text().startswith("# recoup collections policy")
+    _always_open(home / "policy.toml")
     imported = _run("import", str(LEDGER / "good"))
     assert "customers" in imported
 
     ticked = _run("tick")
-    assert "accounts worked" in ticked and " 0 errors" in ticked
+    assert "Worked " in ticked and "error" not in ticked
 
     listing = _run("accounts")
+    account = " ".join(_run("account", "INITECH").split())
+    assert "no payment history yet" in account and "0 paid" not in account
     assert "ACME" in listing.upper() or "Accounts" in listing
     report = _run("report")
     assert "DSO (countback)" in report and "AR balance" in report and "Not yet due" in report
@@ -108,3 +122,34 @@ def test_money_is_totalled_per_currency_and_converted_only_with_dated_rates(
     }
     said = " ".join(_run("report", "--rates", str(rates)).split())
     assert "$112,320.00" in said and "1 EUR = 1.10 on 20 Nov 2026" in said
+
+
+def test_tick_says_what_it_queued_and_the_outbox_shows_it_as_the_customer_will(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run("init", "--company", "Northwind Supply Co.", "--sender", "Dana Reyes")
+    _always_open(home / "policy.toml")
+    monkeypatch.setenv("RECOUP_NOW", "2026-12-01T10:00:00")  # a Tuesday, business hours
+    today = date(2026, 12, 1)
+    ledger = tmp_path / "ledger"
+    ledger.mkdir()
+    (ledger / "customers.csv").write_text("ref,name,currency\nEU1,Brasserie Valmont,EUR\n")
+    (ledger / "contacts.csv").write_text(
+        "customer_ref,name,email,is_primary\nEU1,Dr,ap@valmont.example,yes\n"
+    )
+    (ledger / "invoices.csv").write_text(
+        "number,customer_ref,issue_date,due_date,amount\n"
+        f"E-7,EU1,{today - timedelta(days=40)},{today - timedelta(days=10)},6300.00\n"
+    )
+    _run("import", str(ledger))
+
+    ticked = _run("tick")
+    assert "Queued 1 email(s); due to go out now: `recoup run` sends them" in ticked
+    assert "Brasserie Valmont" in ticked and "recoup outbox show ID" in ticked
+    number = ticked.split("  #")[1].split()[0]
+    assert number in _run("outbox") and "queued" in _run("outbox")
+    shown = _run("outbox", "show", number)
+    assert "ap@valmont.example" in shown and "Subject" in shown and "Europe" not in shown
+    assert "€" in shown and "Northwind Supply Co." in shown and "Hello Dr," not in shown
+    missing = CliRunner().invoke(app, ["outbox", "show", "999999"])
+    assert missing.exit_code == 1 and "no outgoing email #999999" in missing.output

@@ -19,6 +19,8 @@ from sqlmodel import select
 from recoup.cli.approvals import app as approvals_app
 from recoup.cli.eval import eval_command
 from recoup.cli.failures import DEBUG_KEY, RecoupGroup
+from recoup.cli.outbox import app as outbox_app
+from recoup.cli.tick_summary import tick_lines
 from recoup.cli.workspace import Workspace, open_workspace
 from recoup.errors import InputError, StorageError
 from recoup.ledger.db import session as open_session
@@ -113,7 +115,7 @@ def import_(
         )
     ws = _workspace(ctx)
     policy = ws.policy
-    with open_session(ws.engine) as session:
+    with open_session(ws.engine) as session, console.status(f"importing {source}…"):
         try:
             if source.is_dir():
                 report = import_directory(session, source, now=ws.clock.now(), policy=policy)
@@ -162,18 +164,28 @@ def tick(
         finally:
             await http.aclose()
 
+    started = ws.clock.now()
     with open_session(ws.engine) as session:
         due = len(runner.due_accounts(session, limit))
     with _progress() as progress:
-        task = progress.add_task("accounts", total=due)
+        task = progress.add_task("working accounts", total=due)
         report = asyncio.run(one_pass(lambda _id: progress.advance(task)))
     outcomes: dict[str, int] = {}
     for result in report.results:
         outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
-    console.print(
-        f"{report.leased} accounts worked ({report.due} due); outcomes {outcomes or '{}'}; "
-        f"{len(report.errors)} errors"
-    )
+    with open_session(ws.engine) as session:
+        lines = tick_lines(
+            session,
+            since=started,
+            now=ws.clock.now(),
+            worked=report.leased,
+            due=report.due,
+            outcomes=outcomes,
+            errors=len(report.errors),
+            daemon_sends=True,
+        )
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
     for customer_id, error in report.errors:
         typer.secho(f"  customer {customer_id}: {error}", fg=typer.colors.RED, err=True)
 
@@ -260,9 +272,9 @@ def export(
             hint="give a folder to export into (it is created when missing)",
         )
     ws = _workspace(ctx)
-    with open_session(ws.engine) as session:
+    with open_session(ws.engine) as session, console.status("exporting…"):
         actions = collect_actions(session, since=as_utc(since) if since else None)
-    written = write_actions_csv(actions, directory)
+        written = write_actions_csv(actions, directory)
     console.print(f"wrote {', '.join(str(p) for p in written)}")
 
 
@@ -300,10 +312,14 @@ def _progress() -> Progress:
         MofNCompleteColumn(),
         console=console,
         transient=True,
+        disable=not console.is_terminal,
     )
 
 
 app.add_typer(approvals_app, name="approvals", help="Escalations awaiting a person.")
+app.add_typer(
+    outbox_app, name="outbox", help="Queued and sent emails; `outbox show ID` prints one."
+)
 app.command("eval")(eval_command)
 
 

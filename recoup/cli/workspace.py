@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
-from recoup.clock import Clock, SystemClock
+from recoup.clock import Clock, FixedClock, SystemClock, as_utc
 from recoup.errors import ConfigurationError
 from recoup.ledger.opening import open_ledger
 from recoup.policy import Policy, load_policy
@@ -38,7 +38,9 @@ class Workspace:
 
 
 def open_workspace(config: Path | None = None, *, create: bool = False) -> Workspace:
-    return Workspace(settings=read_settings(config), clock=SystemClock(), create=create)
+    settings = read_settings(config)
+    clock: Clock = SystemClock() if settings.now is None else FixedClock(as_utc(settings.now))
+    return Workspace(settings=settings, clock=clock, create=create)
 
 
 def read_settings(config: Path | None) -> Settings:

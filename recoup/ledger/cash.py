@@ -170,7 +170,8 @@ def _record_short_pays(
                 action="short_pay",
                 reason=(
                     f"payment {payment.ref} left "
-                    f"{format_money(allocation.short_pay_cents, currency)} open on {invoice_number}: possible deduction"
+                    f"{format_money(allocation.short_pay_cents, currency)} open on "
+                    f"{invoice_number}: possible deduction"
                 ),
                 customer_id=payment.customer_id,
                 detail={

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from recoup.guardrails.policy import Policy
+import pytest
 from sqlmodel import Session, col, select
 
 from recoup.clock import FixedClock
 from recoup.ledger.connectors.csv_files import import_directory
 from recoup.ledger.kpis import kpis_by_currency
 from recoup.ledger.models import AuditEvent
+from recoup.ledger.names import personal_name
 from recoup.money import Totals, format_money, format_totals
+from recoup.policy import Policy
 
 
 def _ledger(folder: Path) -> Path:
@@ -36,9 +38,7 @@ def test_a_euro_payment_is_audited_and_summed_in_euros(
     assert report.applied == {"EUR": 100_000, "USD": 200_000}
     assert "cash applied $2,000.00 + €1,000.00" in report.summary()
     reasons = list(
-        session.exec(
-            select(AuditEvent.reason).where(col(AuditEvent.action).in_(["apply_payment"]))
-        )
+        session.exec(select(AuditEvent.reason).where(col(AuditEvent.action).in_(["apply_payment"])))
     )
     assert any("payment P-1 of €1,000.00" in r for r in reasons)
     assert any("payment P-2 of $2,000.00" in r for r in reasons)
@@ -59,3 +59,21 @@ def test_totals_are_never_added_across_currencies() -> None:
     assert format_totals({}) == "$0.00"
     assert format_money(-1234, "EUR") == "-€12.34"
     assert format_money(1234, "CHF") == "12.34 CHF"
+
+
+@pytest.mark.parametrize(
+    ("name", "greeted"),
+    [
+        ("Dr", ""),
+        ("<img", ""),
+        ("<img src=x onerror=alert(1)>", ""),
+        ("Accounts Payable", ""),
+        ("ap@acme.example", ""),
+        ("Dr Jane Smith", "Jane Smith"),
+        ("Łukasz Żółć", "Łukasz Żółć"),
+        ("Дмитрий Петров", "Дмитрий Петров"),
+        ("Mary-Ann O'Neil", "Mary-Ann O'Neil"),
+    ],
+)
+def test_contacts_are_greeted_by_name_only_when_it_is_a_name(name: str, greeted: str) -> None:
+    assert personal_name(name) == greeted
