@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from recoup.cli.app import app
+from recoup.guardrails.policy import load_policy
 
 LEDGER = Path(__file__).parent / "data" / "ledger"
 
@@ -153,3 +154,15 @@ def test_tick_says_what_it_queued_and_the_outbox_shows_it_as_the_customer_will(
     assert "€" in shown and "Northwind Supply Co." in shown and "Hello Dr," not in shown
     missing = CliRunner().invoke(app, ["outbox", "show", "999999"])
     assert missing.exit_code == 1 and "no outgoing email #999999" in missing.output
+
+
+def test_init_takes_the_company_and_the_sender(home: Path) -> None:
+    _run("init", "--company", 'Łódź "Tools" Sp. z o.o.', "--sender", "Dana Reyes")
+    policy = load_policy(home / "policy.toml")
+    assert policy.company_name == 'Łódź "Tools" Sp. z o.o.' and policy.sender_name == "Dana Reyes"
+
+
+def test_init_without_a_company_never_signs_with_another_companys_name(home: Path) -> None:
+    said = _run("init")
+    assert "set company_name" in said
+    assert load_policy(home / "policy.toml").company_name == "Your Company"

@@ -140,6 +140,8 @@ def tick(
     from recoup.agent.clients.factory import make_model
     from recoup.agent.loop import AgentDeps
     from recoup.agent.runner import Runner, TickReport
+    from recoup.daemon.interrupted import close_interrupted_runs
+    from recoup.daemon.recovery import release_dead_leases
 
     ws = _workspace(ctx)
     policy = ws.policy
@@ -165,6 +167,8 @@ def tick(
             await http.aclose()
 
     started = ws.clock.now()
+    release_dead_leases(ws.engine)
+    close_interrupted_runs(ws.engine, now=started)
     with open_session(ws.engine) as session:
         due = len(runner.due_accounts(session, limit))
     with _progress() as progress:

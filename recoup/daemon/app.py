@@ -37,6 +37,7 @@ from recoup.agent.runner import Runner
 from recoup.chat import ModelClient
 from recoup.clock import Clock
 from recoup.daemon.health import DaemonStatus, health_routes
+from recoup.daemon.interrupted import close_interrupted_runs
 from recoup.daemon.recovery import release_dead_leases
 from recoup.daemon.startup import approvals_notice, ensure_port_free
 from recoup.ledger.db import make_engine, migrate
@@ -89,6 +90,7 @@ async def run_daemon(
     policy = policy or load_policy(_policy_file(settings))
     model = model or _model(settings)
     released = await asyncio.to_thread(release_dead_leases, engine)
+    interrupted = await asyncio.to_thread(close_interrupted_runs, engine, now=clock.now())
     status = DaemonStatus(
         started_at=clock.now(), mailbox_kind="imap" if settings.mail.imap else "maildir"
     )
@@ -103,6 +105,7 @@ async def run_daemon(
         transport=type(transport).__name__,
         model=model.name,
         released_leases=released,
+        interrupted_runs=len(interrupted),
     )
     if serve_http:
         log.info("approvals_page", **approvals_notice(settings))
