@@ -300,13 +300,18 @@ def demo(
     ] = None,
     weeks: Annotated[int, typer.Option(help="Simulated weeks.")] = 6,
     seed: Annotated[int, typer.Option(help="The random seed of the customers.")] = 7,
+    into: Annotated[
+        Path, typer.Option(help="The folder the demo's ledger is left in, to explore.")
+    ] = Path("recoup-demo"),
 ) -> None:
     """A realistic demo ledger, worked over simulated weeks, with customers who reply."""
     from recoup.clock import SystemClock
     from recoup.demo import run_demo
 
+    if into.exists() and not into.is_dir():
+        raise StorageError(f"{into} is an existing file", hint="give --into a folder")
     today = SystemClock().now().date()
-    run_demo(console, today=today, weeks=weeks, seed=seed, json_path=json_out)
+    run_demo(console, today=today, weeks=weeks, seed=seed, json_path=json_out, keep=into)
 
 
 def _progress() -> Progress:
