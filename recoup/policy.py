@@ -177,6 +177,7 @@ class EscalationRules(_Section):
                 f"less than open_case_expiry_hours ({self.open_case_expiry_hours})"
             )
         return self
+
     # Whole words or phrases, any case; a ``*`` at either end allows any letters there.
     legal_words: list[str] = [
         "lawyer*", "attorney*", "solicitor*", "legal action*", "legal proceedings",
