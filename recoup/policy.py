@@ -6,6 +6,8 @@ and the reason when something is wrong.
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from datetime import time
 from enum import IntEnum
@@ -49,7 +51,7 @@ class Tone(IntEnum):
 # them equal): the policy sits below the ledger and cannot import it.
 KNOWN_SEGMENTS = ("enterprise", "mid_market", "smb")
 
-__all__ = ["KNOWN_SEGMENTS", "Policy", "PolicyError", "Tone", "load_policy"]
+__all__ = ["KNOWN_SEGMENTS", "Policy", "PolicyError", "Tone", "load_policy", "write_policy"]
 
 
 class _Section(BaseModel):
@@ -255,3 +257,22 @@ def load_policy(path: Path | None = None) -> Policy:
             for error in exc.errors()
         )
         raise PolicyError(f"{source}: {problems}") from exc
+
+
+DEFAULT_COMPANY = "Your Company"
+
+
+def write_policy(path: Path, *, company: str | None, sender: str | None) -> None:
+    """Copy the commented default policy to ``path``, naming the company (a placeholder
+    that reads as one when not given, never another company's name) and the sender."""
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+    text = _set_key(text, "company_name", (company or "").strip() or DEFAULT_COMPANY)
+    if sender and sender.strip():
+        text = _set_key(text, "sender_name", sender.strip())
+    path.write_text(text, encoding="utf-8")
+
+
+def _set_key(text: str, key: str, value: str) -> str:
+    # A JSON string is a valid TOML basic string: quotes and backslashes escaped.
+    line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+    return re.sub(rf"^{key} = .*$", lambda _m: line, text, count=1, flags=re.MULTILINE)

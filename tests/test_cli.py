@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from recoup.cli.app import app
-from recoup.guardrails.policy import load_policy
+from recoup.policy import load_policy
 
 LEDGER = Path(__file__).parent / "data" / "ledger"
 

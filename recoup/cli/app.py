@@ -70,7 +70,7 @@ def init(
     ] = None,
 ) -> None:
     """Create the database and write the commented default policy file to edit."""
-    from recoup.cli.setup import write_policy
+    from recoup.policy import write_policy
 
     ws = open_workspace(ctx.obj, create=True)
     ws.settings.home.mkdir(parents=True, exist_ok=True)

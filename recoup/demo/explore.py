@@ -10,9 +10,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from recoup.cli.setup import write_policy
 from recoup.demo.summary import DemoSummary
 from recoup.ledger.db import MIGRATIONS_DIR, make_engine
+from recoup.policy import write_policy
 
 SETTINGS_FILE = "settings.toml"
 DEMO_COMPANY = "Northwind Supply Co."

@@ -18,12 +18,12 @@ from recoup.daemon.app import run_daemon
 from recoup.daemon.health import DaemonStatus, create_health_app
 from recoup.daemon.startup import approvals_notice
 from recoup.errors import ServiceError
-from recoup.guardrails.policy import Policy
 from recoup.ledger.db import make_engine
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Direction, Message, MessageStatus
 from recoup.mail.maildir_source import MaildirSource
 from recoup.mail.transports.maildir import MaildirInbox
+from recoup.policy import Policy
 from recoup.settings import Settings
 from tests.daemon.kit import collector_model, eventually, free_port, running_daemon
 from tests.support import factory
