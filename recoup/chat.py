@@ -7,6 +7,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
+from recoup.errors import ModelFailure
+
 ChatMessage = dict[str, Any]
 ToolSpec = dict[str, Any]
 
@@ -41,7 +43,7 @@ class ModelResponse(BaseModel):
         return message
 
 
-class ModelError(RuntimeError):
+class ModelError(ModelFailure, RuntimeError):
     """The model could not answer (after retries)."""
 
 

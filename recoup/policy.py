@@ -6,13 +6,26 @@ and the reason when something is wrong.
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from datetime import time
 from enum import IntEnum
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from recoup.errors import PolicyError
 
 DEFAULT_POLICY_PATH = Path(__file__).parent / "default_policy.toml"
 
@@ -34,12 +47,29 @@ class Tone(IntEnum):
         return self.name.lower()
 
 
-class PolicyError(ValueError):
-    """A policy file that cannot be used, with the offending key."""
+# The customer segments of the ledger (``recoup.ledger.models.Segment``; a test keeps
+# them equal): the policy sits below the ledger and cannot import it.
+KNOWN_SEGMENTS = ("enterprise", "mid_market", "smb")
+
+__all__ = ["KNOWN_SEGMENTS", "Policy", "PolicyError", "Tone", "load_policy", "write_policy"]
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_text(cls, value: object, info: ValidationInfo) -> object:
+        """TOML has numbers; a quoted "3" is a typo to point at, not a number to guess."""
+        annotation = cls.model_fields[info.field_name or ""].annotation
+        is_list = getattr(annotation, "__origin__", None) is list
+        if is_list != isinstance(value, list):
+            return value  # pydantic says what shape is wanted
+        items = value if isinstance(value, list) else [value]
+        wanted = _number_kind(annotation)
+        if wanted and any(isinstance(item, str) for item in items):
+            raise ValueError(f"should be {wanted} without quotes, not the text {value!r}")
+        return value
 
 
 class ContactRules(_Section):
@@ -82,7 +112,11 @@ class ToneRules(_Section):
     @field_validator("segment_caps")
     @classmethod
     def _known_tones(cls, value: dict[str, str]) -> dict[str, str]:
-        for tone in value.values():
+        for segment, tone in value.items():
+            if segment.lower() not in KNOWN_SEGMENTS:
+                raise ValueError(
+                    f"unknown segment {segment!r}; use one of {', '.join(KNOWN_SEGMENTS)}"
+                )
             _check_tone(tone)
         return {segment: tone.lower() for segment, tone in value.items()}
 
@@ -98,6 +132,18 @@ class ToneRules(_Section):
         else:
             name = self.days_over_90
         return Tone.parse(name)
+
+
+def _number_kind(annotation: object) -> str:
+    """'an integer', 'a number' or 'true or false' for a numeric field (or a list of
+    them); '' for anything else."""
+    args = getattr(annotation, "__args__", ())
+    if getattr(annotation, "__origin__", None) is list and args:
+        annotation = getattr(args[0], "__origin__", args[0])
+        if annotation is Annotated:
+            annotation = args[0].__args__[0]
+    kinds = {bool: "true or false", int: "an integer", float: "a number"}
+    return kinds.get(annotation, "")  # type: ignore[call-overload]
 
 
 def _check_tone(value: str) -> None:
@@ -124,6 +170,16 @@ class EscalationRules(_Section):
     silent_days: Annotated[int, Field(ge=1, le=365)] = 30
     open_case_expiry_hours: Annotated[int, Field(ge=1)] = 72
     reminder_before_expiry_hours: Annotated[int, Field(ge=0)] = 24
+
+    @model_validator(mode="after")
+    def _reminder_before_expiry(self) -> EscalationRules:
+        if self.reminder_before_expiry_hours >= self.open_case_expiry_hours:
+            raise ValueError(
+                f"reminder_before_expiry_hours ({self.reminder_before_expiry_hours}) must be "
+                f"less than open_case_expiry_hours ({self.open_case_expiry_hours})"
+            )
+        return self
+
     # Whole words or phrases, any case; a ``*`` at either end allows any letters there.
     legal_words: list[str] = [
         "lawyer*", "attorney*", "solicitor*", "legal action*", "legal proceedings",
@@ -148,8 +204,23 @@ class CadenceRules(_Section):
 
     first_reminder_days_after_due: Annotated[int, Field(ge=0)] = 1
     default_followup_days: Annotated[int, Field(ge=1, le=60)] = 7
-    aging_thresholds_days: list[int] = [1, 31, 61, 91]
+    aging_thresholds_days: list[Annotated[int, Field(ge=0, le=3650)]] = [1, 31, 61, 91]
     max_agent_steps: Annotated[int, Field(ge=2, le=50)] = 12
+
+    @field_validator("aging_thresholds_days")
+    @classmethod
+    def _increasing(cls, value: list[int]) -> list[int]:
+        if any(later <= earlier for earlier, later in pairwise(value)):
+            raise ValueError(f"must be in increasing order without repeats, not {value}")
+        return value
+
+
+class LedgerRules(_Section):
+    """What an import may bring into the ledger."""
+
+    # The largest single amount (invoice, payment, credit memo, credit limit) in minor
+    # units; the ledger's columns hold at most 2**31 - 1.
+    max_amount_cents: Annotated[int, Field(ge=1, le=2**31 - 1)] = 1_000_000_000
 
 
 class Policy(_Section):
@@ -161,6 +232,7 @@ class Policy(_Section):
     promises: PromiseRules = PromiseRules()
     escalation: EscalationRules = EscalationRules()
     cadence: CadenceRules = CadenceRules()
+    ledger: LedgerRules = LedgerRules()
     sender_name: str = "Accounts Receivable"
     company_name: str = "Northwind Supply Co."
 
@@ -180,7 +252,27 @@ def load_policy(path: Path | None = None) -> Policy:
         return Policy.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            f"{'.'.join(str(part) for part in error['loc'])}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
             for error in exc.errors()
         )
         raise PolicyError(f"{source}: {problems}") from exc
+
+
+DEFAULT_COMPANY = "Your Company"
+
+
+def write_policy(path: Path, *, company: str | None, sender: str | None) -> None:
+    """Copy the commented default policy to ``path``, naming the company (a placeholder
+    that reads as one when not given, never another company's name) and the sender."""
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+    text = _set_key(text, "company_name", (company or "").strip() or DEFAULT_COMPANY)
+    if sender and sender.strip():
+        text = _set_key(text, "sender_name", sender.strip())
+    path.write_text(text, encoding="utf-8")
+
+
+def _set_key(text: str, key: str, value: str) -> str:
+    # A JSON string is a valid TOML basic string: quotes and backslashes escaped.
+    line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+    return re.sub(rf"^{key} = .*$", lambda _m: line, text, count=1, flags=re.MULTILINE)

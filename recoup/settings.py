@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,9 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8025
     approvals_token: SecretStr | None = None
+    # Run the commands as if it were this moment (UTC): to replay a day, or to give a
+    # test or a demo a fixed present. Unset: the system clock.
+    now: datetime | None = None
 
     @property
     def resolved_database_url(self) -> str:

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "recoup"
 
 # Lowest first. A part may import its own floor or any floor below.
 FLOORS: tuple[frozenset[str], ...] = (
-    frozenset({"policy", "settings", "clock", "money", "chat", "logs"}),
+    frozenset({"policy", "settings", "clock", "money", "chat", "logs", "errors", "rates"}),
     frozenset({"ledger"}),
     frozenset({"reader", "tools", "prompts"}),
     frozenset({"guardrails"}),

@@ -6,15 +6,19 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from rich.console import Console
+from typer.testing import CliRunner
 
+from recoup.cli.app import app
 from recoup.demo import run_demo
 
 
 def test_the_demo_acts_on_every_kind_of_reply(tmp_path: Path) -> None:
     out = tmp_path / "demo.json"
     console = Console(file=(tmp_path / "screen.txt").open("w"), width=160)
-    summary = run_demo(console, today=date(2026, 11, 25), weeks=3, seed=7, json_path=out)
+    kept = tmp_path / "recoup-demo"
+    summary = run_demo(console, today=date(2026, 11, 25), weeks=3, seed=7, json_path=out, keep=kept)
     accounts = {a.ref: a for a in summary.accounts}
     assert len(accounts) >= 30
     assert summary.collected_cents > 0
@@ -33,3 +37,36 @@ def test_the_demo_acts_on_every_kind_of_reply(tmp_path: Path) -> None:
     assert any(a.startswith("auto_reply received") for a in actions("D04"))  # out of office
     assert any(e.startswith("legal") for e in accounts["D05"].escalations)  # a legal threat
     assert summary.kpis.dso_countback is not None
+
+
+def test_the_demo_ends_with_what_needs_you_and_leaves_a_ledger_to_explore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = tmp_path / "screen.txt"
+    kept = tmp_path / "recoup-demo"
+    with screen.open("w") as handle:
+        summary = run_demo(
+            Console(file=handle, width=200),
+            today=date(2026, 11, 25),
+            weeks=3,
+            seed=7,
+            json_path=None,
+            keep=kept,
+        )
+    shown = screen.read_text()
+    assert "Needs you" in shown and f"recoup --config {kept}/settings.toml account" in shown
+    stakes = [case.at_stake_cents for case in summary.needs_you]
+    assert stakes and stakes == sorted(stakes, reverse=True)
+    assert all(case.why for case in summary.needs_you)
+    paid = [a for a in summary.accounts if a.open_at_end_cents == 0]
+    assert paid and all(a.now == "paid in full" for a in paid)
+    assert "waits:" not in shown
+
+    monkeypatch.delenv("RECOUP_HOME", raising=False)
+    monkeypatch.delenv("RECOUP_DATABASE_URL", raising=False)
+    settings = str(kept / "settings.toml")
+    ref = summary.needs_you[0].ref
+    account = CliRunner().invoke(app, ["--config", settings, "account", ref])
+    assert account.exit_code == 0, account.output
+    cases = CliRunner().invoke(app, ["--config", settings, "approvals", "list"])
+    assert cases.exit_code == 0 and f"#{summary.needs_you[0].case_id}" in cases.output

@@ -31,6 +31,7 @@ from recoup.approvals.auth import (
 from recoup.approvals.decisions import Channel, Decision, Outcome, Person
 from recoup.approvals.desk import CaseDesk
 from recoup.approvals.notifier import Notifier
+from recoup.ledger.ids import row_id
 
 log = structlog.get_logger(__name__)
 
@@ -108,10 +109,10 @@ class ApprovalsPage:
         user = self._user(request)
         if user is None:
             return RedirectResponse("/login", status_code=303)
-        case_id = int(request.path_params["case_id"])
-        case = await run_in_threadpool(self.desk.case, case_id)
+        case_id = row_id(request.path_params["case_id"])
+        case = await run_in_threadpool(self.desk.case, case_id) if case_id is not None else None
         if case is None:
-            page = pages.error_page("Not found", f"There is no case #{case_id}.")
+            page = _no_case_page(request)
             return self._html(request, "Not found", page, user=user, status_code=404)
         csrf = self.auth.csrf_token(self._nonce(request))
         return self._html(request, case.title, pages.case_page(case, csrf=csrf), user=user)
@@ -123,8 +124,11 @@ class ApprovalsPage:
         form = await request.form()
         if not self._csrf_ok(request, form.get("csrf")):
             return self._forbidden(request)
-        case_id = int(request.path_params["case_id"])
+        case_id = row_id(request.path_params["case_id"])
         action = str(request.path_params["action"])
+        if case_id is None:
+            page = _no_case_page(request)
+            return self._html(request, "Not found", page, user=user, status_code=404)
         note = str(form.get("note", "")).strip()[:NOTE_CHARS]
         by = Person(user, Channel.WEB)
         try:
@@ -236,3 +240,7 @@ async def _reflect(app: Starlette, case_id: int) -> None:
     notifier: Notifier | None = getattr(app.state, "notifier", None)
     if notifier is not None:
         await notifier.reflect(case_id)
+
+
+def _no_case_page(request: Request) -> str:
+    return pages.error_page("Not found", f"There is no case #{request.path_params['case_id']}.")

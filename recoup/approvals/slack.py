@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from recoup.errors import ApprovalsError
 from recoup.settings import SlackSettings
 
 SIGNATURE_VERSION = "v0"
@@ -25,11 +26,11 @@ TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
 SIGNATURE_HEADER = "X-Slack-Signature"
 
 
-class SignatureError(ValueError):
+class SignatureError(ApprovalsError, ValueError):
     """A request that cannot be shown to come from Slack, now."""
 
 
-class SlackError(RuntimeError):
+class SlackError(ApprovalsError, RuntimeError):
     """Slack answered a call with ``ok: false`` (or not at all)."""
 
     def __init__(self, method: str, error: str, *, retry_after_s: float | None = None) -> None:

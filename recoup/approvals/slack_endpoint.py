@@ -41,6 +41,7 @@ from recoup.approvals.desk import CaseDesk
 from recoup.approvals.notifier import Notifier
 from recoup.approvals.slack import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, SlackError
 from recoup.approvals.slack import verify_signature as verify_slack_signature
+from recoup.ledger.ids import row_id
 
 log = structlog.get_logger(__name__)
 
@@ -81,10 +82,9 @@ class SlackInteractivity:
         if not actions:
             return Response(status_code=200)
         action = actions[0]
-        try:
-            case_id = int(action.get("value", ""))
-        except ValueError:
-            return Response(status_code=200)
+        case_id = row_id(action.get("value", ""))
+        if case_id is None:
+            return Response("no such case", status_code=404)
         container = payload.get("container") or {}
         channel = container.get("channel_id") or (payload.get("channel") or {}).get("id", "")
         task = BackgroundTask(
@@ -106,6 +106,8 @@ class SlackInteractivity:
             case_id, channel, _ts = modal_metadata(str(view.get("private_metadata", "")))
         except (ValueError, KeyError):
             return Response(status_code=200)
+        if row_id(case_id) is None:
+            return Response("no such case", status_code=404)
         person = _slack_person(payload)
         callback = view.get("callback_id")
         if callback == VIEW_REJECT:

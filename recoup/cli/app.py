@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
+import json
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -13,19 +14,22 @@ import httpx
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 from sqlmodel import select
 
 from recoup.cli.approvals import app as approvals_app
 from recoup.cli.eval import eval_command
+from recoup.cli.failures import DEBUG_KEY, RecoupGroup
+from recoup.cli.outbox import app as outbox_app
+from recoup.cli.tick_summary import tick_lines
 from recoup.cli.workspace import Workspace, open_workspace
+from recoup.errors import InputError, StorageError
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Customer
+from recoup.ledger.opening import parse_database_url, shown_url
 from recoup.logs import configure_logging
-from recoup.money import format_money
-from recoup.policy import DEFAULT_POLICY_PATH
 
 app = typer.Typer(
+    cls=RecoupGroup,
     no_args_is_help=True,
     add_completion=False,
     help="recoup: an autonomous accounts-receivable collections agent.",
@@ -42,8 +46,12 @@ def main_options(
     ctx: typer.Context,
     config: ConfigOption = None,
     log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING.")] = "WARNING",
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of a failure.")
+    ] = False,
 ) -> None:
     configure_logging(level=log_level.upper())
+    ctx.meta[DEBUG_KEY] = debug
     ctx.obj = config
 
 
@@ -52,19 +60,41 @@ def _workspace(ctx: typer.Context) -> Workspace:
 
 
 @app.command()
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    company: Annotated[
+        str | None, typer.Option(help="Your company's name, as customers know it.")
+    ] = None,
+    sender: Annotated[
+        str | None, typer.Option(help="Who signs the emails (e.g. 'Dana, Accounts Receivable').")
+    ] = None,
+) -> None:
     """Create the database and write the commented default policy file to edit."""
-    ws = _workspace(ctx)
+    from recoup.policy import write_policy
+
+    ws = open_workspace(ctx.obj, create=True)
     ws.settings.home.mkdir(parents=True, exist_ok=True)
     policy_path = ws.settings.policy_file or ws.settings.home / "policy.toml"
     if policy_path.exists():
         console.print(f"policy kept: {policy_path}")
     else:
-        shutil.copyfile(DEFAULT_POLICY_PATH, policy_path)
+        if company is None and _interactive():
+            company = typer.prompt("Company name (signs every email)")
+        if sender is None and _interactive():
+            sender = typer.prompt("Sender name", default="Accounts Receivable")
+        write_policy(policy_path, company=company, sender=sender)
         console.print(f"policy written: {policy_path} (edit it, then restart `recoup run`)")
+        if company is None:
+            console.print("  set company_name in it: emails are signed with it")
     ws.policy  # noqa: B018  (validates the file now, with the key and reason on error)
     ws.engine  # noqa: B018  (creates or migrates the database)
-    console.print(f"database ready: {ws.settings.resolved_database_url}")
+    console.print(
+        f"database ready: {shown_url(parse_database_url(ws.settings.resolved_database_url))}"
+    )
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 @app.command("import")
@@ -77,21 +107,25 @@ def import_(
     ] = None,
 ) -> None:
     """Import customers, contacts, invoices, payments and credit memos from CSV."""
-    from recoup.ledger.connectors.csv_files import ImportFailed, import_csv, import_directory
+    from recoup.ledger.connectors.csv_files import import_csv, import_directory
 
+    if not source.exists():
+        raise InputError(
+            f"{source} does not exist", hint="give a folder of CSV files, or one CSV file"
+        )
     ws = _workspace(ctx)
-    with open_session(ws.engine) as session:
+    policy = ws.policy
+    with open_session(ws.engine) as session, console.status(f"importing {source}…"):
         try:
             if source.is_dir():
-                report = import_directory(session, source, now=ws.clock.now(), policy=ws.policy)
+                report = import_directory(session, source, now=ws.clock.now(), policy=policy)
             else:
                 if kind is None:
                     kind = source.stem
-                report = import_csv(session, source, kind, now=ws.clock.now(), policy=ws.policy)
-        except (ImportFailed, ValueError) as exc:
+                report = import_csv(session, source, kind, now=ws.clock.now(), policy=policy)
+        except BaseException:
             session.rollback()
-            typer.secho(str(exc), fg=typer.colors.RED, err=True)
-            raise typer.Exit(2) from exc
+            raise
         session.commit()
     console.print(report.summary())
 
@@ -106,8 +140,11 @@ def tick(
     from recoup.agent.clients.factory import make_model
     from recoup.agent.loop import AgentDeps
     from recoup.agent.runner import Runner, TickReport
+    from recoup.daemon.interrupted import close_interrupted_runs
+    from recoup.daemon.recovery import release_dead_leases
 
     ws = _workspace(ctx)
+    policy = ws.policy
     settings = (
         ws.settings.model if model is None else ws.settings.model.model_copy(update={"spec": model})
     )
@@ -117,7 +154,7 @@ def tick(
     deps = AgentDeps(
         engine=ws.engine,
         clock=ws.clock,
-        policy=ws.policy,
+        policy=policy,
         model=make_model(settings, http_client=http),
         mail_from=ws.settings.mail.from_address,
     )
@@ -129,18 +166,30 @@ def tick(
         finally:
             await http.aclose()
 
+    started = ws.clock.now()
+    release_dead_leases(ws.engine)
+    close_interrupted_runs(ws.engine, now=started)
     with open_session(ws.engine) as session:
         due = len(runner.due_accounts(session, limit))
     with _progress() as progress:
-        task = progress.add_task("accounts", total=due)
+        task = progress.add_task("working accounts", total=due)
         report = asyncio.run(one_pass(lambda _id: progress.advance(task)))
     outcomes: dict[str, int] = {}
     for result in report.results:
         outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
-    console.print(
-        f"{report.leased} accounts worked ({report.due} due); outcomes {outcomes or '{}'}; "
-        f"{len(report.errors)} errors"
-    )
+    with open_session(ws.engine) as session:
+        lines = tick_lines(
+            session,
+            since=started,
+            now=ws.clock.now(),
+            worked=report.leased,
+            due=report.due,
+            outcomes=outcomes,
+            errors=len(report.errors),
+            daemon_sends=True,
+        )
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
     for customer_id, error in report.errors:
         typer.secho(f"  customer {customer_id}: {error}", fg=typer.colors.RED, err=True)
 
@@ -184,34 +233,29 @@ def account(
 @app.command()
 def report(
     ctx: typer.Context,
-    period_days: Annotated[int, typer.Option(help="The KPI period, in days.")] = 90,
+    period_days: Annotated[int, typer.Option(help="The KPI period, in days.", min=1)] = 90,
+    json_out: Annotated[bool, typer.Option("--json", help="JSON for machines.")] = False,
+    rates: Annotated[
+        Path | None,
+        typer.Option(help="A CSV of currency,rate,date: adds totals in --currency."),
+    ] = None,
+    currency: Annotated[
+        str, typer.Option(help="The reporting currency the rates convert into.")
+    ] = "USD",
 ) -> None:
-    """KPIs (DSO, CEI, ADD, promise kept rate, escalation rate…) and the aging."""
-    from recoup.ledger.kpis import compute_kpis
+    """KPIs per currency (DSO, CEI, ADD, the aging, cash, promises, escalations)."""
+    from recoup.cli.report import report_json, report_view
+    from recoup.ledger.kpis import kpis_by_currency
+    from recoup.rates import load_rates
 
+    loaded = load_rates(rates, currency) if rates is not None else None
     ws = _workspace(ctx)
     with open_session(ws.engine) as session:
-        kpis = compute_kpis(session, now=ws.clock.now(), period_days=period_days)
-    console.print(kpi_table(kpis.model_dump(), title=f"KPIs, last {period_days} days"))
-
-
-def kpi_table(values: dict[str, object], *, title: str) -> Table:
-    table = Table(title=title)
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for key, value in values.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}: {_show(key, v)}" for k, v in value.items())
-        table.add_row(key, _show(key, value))
-    return table
-
-
-def _show(key: str, value: object) -> str:
-    if isinstance(value, int) and key.endswith("cents"):
-        return format_money(value)
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return str(value)
+        per_currency = kpis_by_currency(session, now=ws.clock.now(), period_days=period_days)
+    if json_out:
+        typer.echo(json.dumps(report_json(per_currency, loaded), indent=2))
+    else:
+        console.print(report_view(per_currency, loaded))
 
 
 @app.command()
@@ -226,10 +270,15 @@ def export(
     from recoup.clock import as_utc
     from recoup.ledger.connectors.export import collect_actions, write_actions_csv
 
+    if directory.exists() and not directory.is_dir():
+        raise StorageError(
+            f"{directory} is an existing file",
+            hint="give a folder to export into (it is created when missing)",
+        )
     ws = _workspace(ctx)
-    with open_session(ws.engine) as session:
+    with open_session(ws.engine) as session, console.status("exporting…"):
         actions = collect_actions(session, since=as_utc(since) if since else None)
-    written = write_actions_csv(actions, directory)
+        written = write_actions_csv(actions, directory)
     console.print(f"wrote {', '.join(str(p) for p in written)}")
 
 
@@ -238,7 +287,10 @@ def run(ctx: typer.Context) -> None:
     """The daemon: read the mailbox, run the agent on schedule, send the outbox."""
     from recoup.daemon.app import main as daemon_main
 
-    daemon_main(open_workspace(ctx.obj).settings)
+    ws = _workspace(ctx)
+    ws.policy  # noqa: B018  (a bad policy or a missing database stops here, in one line)
+    ws.engine.dispose()
+    daemon_main(ws.settings)
 
 
 @app.command()
@@ -248,13 +300,18 @@ def demo(
     ] = None,
     weeks: Annotated[int, typer.Option(help="Simulated weeks.")] = 6,
     seed: Annotated[int, typer.Option(help="The random seed of the customers.")] = 7,
+    into: Annotated[
+        Path, typer.Option(help="The folder the demo's ledger is left in, to explore.")
+    ] = Path("recoup-demo"),
 ) -> None:
     """A realistic demo ledger, worked over simulated weeks, with customers who reply."""
     from recoup.clock import SystemClock
     from recoup.demo import run_demo
 
+    if into.exists() and not into.is_dir():
+        raise StorageError(f"{into} is an existing file", hint="give --into a folder")
     today = SystemClock().now().date()
-    run_demo(console, today=today, weeks=weeks, seed=seed, json_path=json_out)
+    run_demo(console, today=today, weeks=weeks, seed=seed, json_path=json_out, keep=into)
 
 
 def _progress() -> Progress:
@@ -264,10 +321,14 @@ def _progress() -> Progress:
         MofNCompleteColumn(),
         console=console,
         transient=True,
+        disable=not console.is_terminal,
     )
 
 
 app.add_typer(approvals_app, name="approvals", help="Escalations awaiting a person.")
+app.add_typer(
+    outbox_app, name="outbox", help="Queued and sent emails; `outbox show ID` prints one."
+)
 app.command("eval")(eval_command)
 
 

@@ -17,12 +17,13 @@ from recoup.approvals.case import Case, assemble_case, sender_header
 from recoup.approvals.decisions import Channel, Decision, Decisions, Outcome, Person
 from recoup.cli.workspace import Workspace, open_workspace
 from recoup.ledger.db import session as open_session
+from recoup.ledger.ids import MAX_ROW_ID
 from recoup.ledger.models import Escalation, EscalationStatus
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Escalations awaiting a person.")
 console = Console()
 
-CaseId = Annotated[int, typer.Argument(help="The case number (#N).", min=1)]
+CaseId = Annotated[int, typer.Argument(help="The case number (#N).", min=1, max=MAX_ROW_ID)]
 AsUser = Annotated[str | None, typer.Option("--as", help="Who decides (default: your login name).")]
 OUTCOME_STYLE = {
     Outcome.APPLIED: "green",

@@ -16,6 +16,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from recoup.errors import InputError
 from recoup.evals.report import METRICS, show, write_html, write_json
 from recoup.evals.runner import EvalConfig, EvalResult, load_scenarios, run_eval
 from recoup.evals.scenario import DEFAULT_SCENARIOS_DIR, ScenarioError
@@ -73,9 +74,10 @@ def eval_command(
             config_file=ctx.obj if isinstance(ctx.obj, Path) else None,
         )
         total = len(load_scenarios(config))
-    except (ScenarioError, ValueError) as exc:
-        console.print(f"eval: {exc}", style="red", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from exc
+    except ScenarioError:
+        raise
+    except ValueError as exc:
+        raise InputError(f"eval: {exc}") from exc
     progress = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

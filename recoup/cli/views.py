@@ -10,6 +10,7 @@ from rich.table import Table
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from recoup.cli.formats import day, local_moment, moment
 from recoup.ledger.models import (
     AgentRun,
     AuditEvent,
@@ -20,7 +21,7 @@ from recoup.ledger.models import (
     InvoiceStatus,
     Message,
 )
-from recoup.ledger.state import account_state, load_account
+from recoup.ledger.state import PaymentHabits, account_state, load_account
 from recoup.money import format_money
 
 
@@ -57,7 +58,7 @@ def accounts_table(session: Session, *, now: datetime, limit: int) -> Table:
         if customer.taken_over:
             status.append("taken over")
         if customer.paused_until and customer.paused_until > now:
-            status.append(f"paused to {customer.paused_until:%Y-%m-%d}")
+            status.append(f"paused to {day(customer.paused_until)}")
         if cases:
             status.append(f"{cases} open case(s)")
         oldest = f"{(today - oldest_due).days}d" if oldest_due else "-"
@@ -80,13 +81,14 @@ def account_panel(session: Session, customer_id: int, *, now: datetime, grace_da
                  + (" · strategic" if state.strategic else ""))  # fmt: skip
     head.add_row("balance", f"{format_money(state.balance_cents, currency)} "
                  f"({format_money(state.overdue_cents, currency)} overdue)")  # fmt: skip
-    habits = state.habits
+    head.add_row("habits", habits_line(state.habits))
+    customer = account.customer
     head.add_row(
-        "habits",
-        f"{habits.paid_invoices} paid, avg {habits.avg_days_late or 0} days late, "
-        f"on time {round((habits.on_time_share or 0) * 100)}%",
+        "next look",
+        local_moment(state.next_followup_at, customer.timezone)
+        if state.next_followup_at
+        else "none scheduled",
     )
-    head.add_row("next look", f"{state.next_followup_at or '-'}")
     invoices = Table(title="Open invoices")
     for header in ("number", "due", "days past due", "open", "hold"):
         invoices.add_column(header)
@@ -94,12 +96,12 @@ def account_panel(session: Session, customer_id: int, *, now: datetime, grace_da
         hold = "dispute" if inv.disputed else "promise" if inv.promised else ""
         invoices.add_row(
             inv.number,
-            str(inv.due_date),
+            day(inv.due_date),
             str(inv.days_past_due),
             format_money(inv.open_cents, currency),
             hold,
         )
-    timeline = Table(title="Timeline (newest first)")
+    timeline = Table(title="Timeline (newest first, UTC)")
     for header in ("when", "what", "detail"):
         timeline.add_column(header)
     for message in session.exec(
@@ -110,7 +112,7 @@ def account_panel(session: Session, customer_id: int, *, now: datetime, grace_da
     ):
         arrow = "←" if message.direction == "inbound" else "→"
         timeline.add_row(
-            f"{message.created_at:%Y-%m-%d %H:%M}",
+            moment(message.created_at),
             f"{arrow} {message.status}",
             f"{message.subject[:60]}",
         )
@@ -121,11 +123,11 @@ def account_panel(session: Session, customer_id: int, *, now: datetime, grace_da
         .limit(5)
     ):
         timeline.add_row(
-            f"{run.started_at:%Y-%m-%d %H:%M}",
+            moment(run.started_at),
             f"run #{run.id}",
             f"{run.trigger}: {run.outcome}, {run.steps} steps",
         )
-    trail = Table(title="Audit trail (newest first)")
+    trail = Table(title="Audit trail (newest first, UTC)")
     for header in ("when", "actor", "action", "verdict", "reason"):
         trail.add_column(header)
     for event in session.exec(
@@ -135,10 +137,22 @@ def account_panel(session: Session, customer_id: int, *, now: datetime, grace_da
         .limit(25)
     ):
         trail.add_row(
-            f"{event.at:%Y-%m-%d %H:%M}",
+            moment(event.at),
             event.actor,
             event.action,
             f"{event.verdict or ''} {event.rule_id or ''}".strip(),
             event.reason[:90],
         )
     return Group(Panel(head, title=state.name), invoices, timeline, trail)
+
+
+def habits_line(habits: PaymentHabits) -> str:
+    """How the customer pays, or that there is nothing to tell yet (never zeros)."""
+    if not habits.paid_invoices:
+        return "no payment history yet"
+    parts = [f"{habits.paid_invoices} invoice(s) paid"]
+    if habits.avg_days_late is not None:
+        parts.append(f"on average {habits.avg_days_late:g} days late")
+    if habits.on_time_share is not None:
+        parts.append(f"{round(habits.on_time_share * 100)}% on time")
+    return ", ".join(parts)

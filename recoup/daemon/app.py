@@ -37,7 +37,9 @@ from recoup.agent.runner import Runner
 from recoup.chat import ModelClient
 from recoup.clock import Clock
 from recoup.daemon.health import DaemonStatus, health_routes
+from recoup.daemon.interrupted import close_interrupted_runs
 from recoup.daemon.recovery import release_dead_leases
+from recoup.daemon.startup import approvals_notice, ensure_port_free
 from recoup.ledger.db import make_engine, migrate
 from recoup.mail.imap_source import ImapSource
 from recoup.mail.maildir_source import MaildirSource
@@ -81,11 +83,14 @@ async def run_daemon(
     ``settings`` names; tests pass their own."""
     from recoup.daemon.signals import install_stop_handlers
 
+    if serve_http:
+        ensure_port_free(settings.http_host, settings.http_port)
     remove_handlers = install_stop_handlers(stop_event)
     engine = engine or _engine(settings)
     policy = policy or load_policy(_policy_file(settings))
     model = model or _model(settings)
     released = await asyncio.to_thread(release_dead_leases, engine)
+    interrupted = await asyncio.to_thread(close_interrupted_runs, engine, now=clock.now())
     status = DaemonStatus(
         started_at=clock.now(), mailbox_kind="imap" if settings.mail.imap else "maildir"
     )
@@ -100,7 +105,10 @@ async def run_daemon(
         transport=type(transport).__name__,
         model=model.name,
         released_leases=released,
+        interrupted_runs=len(interrupted),
     )
+    if serve_http:
+        log.info("approvals_page", **approvals_notice(settings))
     approvals = _approvals_app(engine, clock, settings, policy)
     try:
         async with _approvals_lifespan(approvals) as notifier:

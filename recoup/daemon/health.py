@@ -56,8 +56,19 @@ def health_report(
             depth = outbox_depth(session)
     except Exception as exc:  # the report says what failed instead of failing itself
         db_ok, db_error = False, type(exc).__name__
+    failing = [
+        name
+        for name, error in (
+            ("mailbox", status.mailbox.last_error),
+            ("outbox", status.outbox.last_error),
+            ("runner", status.runner.last_error),
+        )
+        if error
+    ]
     report = {
-        "status": "ok" if db_ok and not status.stopping else "degraded",
+        # Each loop's error is its current one: a pass that works clears it.
+        "status": "ok" if db_ok and not status.stopping and not failing else "degraded",
+        "failing": failing,
         "now": clock.now().isoformat(),
         "started_at": status.started_at.isoformat(),
         "stopping": status.stopping,

@@ -12,16 +12,21 @@ from pathlib import Path
 from rich.console import Console
 
 from recoup.agent.clients.offline import OfflineModel
+from recoup.demo.explore import explore_lines, keep_ledger
 from recoup.demo.ledger import demo_scenario, demo_start
-from recoup.demo.summary import DemoSummary, accounts_table, summarize
+from recoup.demo.summary import DemoSummary, accounts_table, needs_you_table, summarize
 from recoup.evals.calibration import load_calibration
+from recoup.evals.database import DATABASE_NAME
 from recoup.evals.simulator import Contender, simulate
 from recoup.ledger.db import session as open_session
-from recoup.money import format_money
+from recoup.money import format_totals
 from recoup.policy import Policy
 
 
-def run_demo_summary(*, today: date, weeks: int, seed: int) -> DemoSummary:
+def run_demo_summary(
+    *, today: date, weeks: int, seed: int, keep: Path | None = None
+) -> DemoSummary:
+    """The demo's summary; with ``keep``, its ledger is left there to explore."""
     scenario = demo_scenario(start=demo_start(today), weeks=weeks, seed=seed)
     opening = {
         c.ref: sum(i.open_cents or i.amount_cents for i in c.invoices if i.paid_on is None)
@@ -40,28 +45,37 @@ def run_demo_summary(*, today: date, weeks: int, seed: int) -> DemoSummary:
         )
         try:
             with open_session(simulation.engine) as session:
-                return summarize(
+                summary = summarize(
                     session,
                     start=scenario.start,
                     end=scenario.end,
                     model="offline",
                     opening=opening,
                 )
+            if keep is not None:
+                keep_ledger(simulation.engine, Path(directory) / DATABASE_NAME, keep, summary)
+            return summary
         finally:
             simulation.engine.dispose()
 
 
 def run_demo(
-    console: Console, *, today: date, weeks: int, seed: int, json_path: Path | None
+    console: Console,
+    *,
+    today: date,
+    weeks: int,
+    seed: int,
+    json_path: Path | None,
+    keep: Path | None = None,
 ) -> DemoSummary:
     with console.status(f"working {weeks} simulated weeks…"):
-        summary = run_demo_summary(today=today, weeks=weeks, seed=seed)
+        summary = run_demo_summary(today=today, weeks=weeks, seed=seed, keep=keep)
     console.print(accounts_table(summary))
     kpis = summary.kpis
     console.print(
         f"\n{len(summary.accounts)} accounts, {summary.start:%Y-%m-%d} → {summary.end:%Y-%m-%d}: "
-        f"collected {format_money(summary.collected_cents)} of "
-        f"{format_money(summary.open_at_start_cents)} open at the start."
+        f"collected {format_totals(summary.collected)} of "
+        f"{format_totals(summary.open_at_start)} open at the start."
     )
     console.print(
         f"DSO (countback) {_num(kpis.dso_countback)} days · ADD {_num(kpis.add)} · "
@@ -70,9 +84,13 @@ def run_demo(
         f"{_pct(kpis.escalation_rate)} · resolved without escalation "
         f"{_pct(kpis.resolved_without_escalation_share)}"
     )
+    console.print(needs_you_table(summary))
     if json_path is not None:
         json_path.write_text(summary.model_dump_json(indent=2), encoding="utf-8")
         console.print(f"summary written to {json_path}")
+    if keep is not None:
+        for line in explore_lines(keep, summary):
+            console.print(line, markup=False, highlight=False)
     return summary
 
 

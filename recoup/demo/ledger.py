@@ -161,7 +161,7 @@ def _customer(
         segment=segment,
         strategic=index in (7, 21),
         timezone=rng.choice(TIMEZONES),
-        currency="USD",
+        currency=_currency(name),
         email_domain=email_domain,
         contacts=[
             ContactSpec(
@@ -284,3 +284,9 @@ def _mailbox(customers: dict[str, CustomerSpec]) -> list[MessageSpec]:
             intents=[Intent.ALREADY_PAID],
         ),
     ]
+
+
+def _currency(company: str) -> str:
+    """The few continental European customers are invoiced in euros."""
+    european = ("GmbH", "BV", "Brasserie", "Trattoria")
+    return "EUR" if any(mark in company for mark in european) else "USD"

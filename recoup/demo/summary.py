@@ -10,7 +10,8 @@ from rich.table import Table
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from recoup.ledger.kpis import Kpis, compute_kpis
+from recoup.demo.state_now import NeedsYou, current_state, needs_you
+from recoup.ledger.kpis import Kpis, compute_kpis, kpis_by_currency
 from recoup.ledger.models import (
     AuditEvent,
     Customer,
@@ -21,7 +22,7 @@ from recoup.ledger.models import (
     Message,
     Payment,
 )
-from recoup.money import format_money
+from recoup.money import DEFAULT_CURRENCY, Totals, format_money
 
 # What a person reading the summary wants to see; reads and bookkeeping are left out.
 SHOWN_ACTIONS = {
@@ -48,6 +49,7 @@ class Happening(BaseModel):
 class AccountSummary(BaseModel):
     ref: str
     name: str
+    currency: str = DEFAULT_CURRENCY
     open_at_start_cents: int
     open_at_end_cents: int
     collected_cents: int
@@ -55,6 +57,7 @@ class AccountSummary(BaseModel):
     replies_received: int
     escalations: list[str]
     happenings: list[Happening]
+    now: str = ""
 
 
 class DemoSummary(BaseModel):
@@ -63,8 +66,12 @@ class DemoSummary(BaseModel):
     model: str
     accounts: list[AccountSummary]
     kpis: Kpis
+    kpis_by_currency: list[Kpis] = []
     collected_cents: int
     open_at_start_cents: int
+    collected: dict[str, int] = {}
+    open_at_start: dict[str, int] = {}
+    needs_you: list[NeedsYou] = []
 
 
 def summarize(
@@ -72,16 +79,23 @@ def summarize(
 ) -> DemoSummary:
     accounts = []
     for customer in session.exec(select(Customer).order_by(col(Customer.ref))):
-        accounts.append(_account(session, customer, start, opening.get(customer.ref, 0)))
-    kpis = compute_kpis(session, now=end, period_days=max(1, (end - start).days))
+        account = _account(session, customer, start, opening.get(customer.ref, 0))
+        account.now = current_state(session, customer, now=end)
+        accounts.append(account)
+    period = max(1, (end - start).days)
+    kpis = compute_kpis(session, now=end, period_days=period)
     return DemoSummary(
         start=start,
         end=end,
         model=model,
         accounts=accounts,
         kpis=kpis,
+        kpis_by_currency=kpis_by_currency(session, now=end, period_days=period),
         collected_cents=sum(a.collected_cents for a in accounts),
         open_at_start_cents=sum(a.open_at_start_cents for a in accounts),
+        collected=Totals.of((a.currency, a.collected_cents) for a in accounts),
+        open_at_start=Totals.of((a.currency, a.open_at_start_cents) for a in accounts),
+        needs_you=needs_you(session),
     )
 
 
@@ -120,6 +134,7 @@ def _account(session: Session, customer: Customer, start: datetime, opening: int
     return AccountSummary(
         ref=customer.ref,
         name=customer.name,
+        currency=customer.currency,
         open_at_start_cents=opening,
         open_at_end_cents=open_now,
         collected_cents=collected,
@@ -136,7 +151,8 @@ def _account(session: Session, customer: Customer, start: datetime, opening: int
                 for a in audit
             ]
             + [_received(m) for m in messages if m.direction == Direction.INBOUND.value],
-            key=lambda h: h.at,
+            # Within one moment the cause (a reply received) comes before its effects.
+            key=lambda h: (h.at, h.actor != "customer"),
         ),
     )
 
@@ -161,16 +177,16 @@ def accounts_table(summary: DemoSummary) -> Table:
     table.add_column("what happened (reasons from the audit trail)")
     for account in summary.accounts:
         lines = [_line(h) for h in account.happenings if h.action != "schedule_followup"]
-        waits = [h for h in account.happenings if h.action == "schedule_followup"]
-        if waits:
-            lines.append(escape(f"{_day(waits[-1].at)} waits: {waits[-1].reason}"))
         lines.extend(escape(f"escalated {e}") for e in account.escalations)
+        lines = lines[-7:]
+        if account.now:
+            lines.append(f"[bold]now: {escape(account.now)}[/bold]")
         table.add_row(
             f"{account.ref}\n{account.name}",
-            f"{format_money(account.open_at_start_cents)}\n"
-            f"→ {format_money(account.open_at_end_cents)}",
-            format_money(account.collected_cents),
-            "\n".join(lines[-8:]) or "nothing due: left alone",
+            f"{format_money(account.open_at_start_cents, account.currency)}\n"
+            f"→ {format_money(account.open_at_end_cents, account.currency)}",
+            format_money(account.collected_cents, account.currency),
+            "\n".join(lines) or "nothing due: left alone",
         )
     return table
 
@@ -182,3 +198,21 @@ def _line(happening: Happening) -> str:
 
 def _day(moment: datetime | date) -> str:
     return f"{moment:%b %d}"
+
+
+def needs_you_table(summary: DemoSummary) -> Table:
+    """The open cases, most money at stake first, each with its one-line why."""
+    table = Table(title="Needs you: open cases, most money at stake first", title_justify="left")
+    for header in ("case", "account", "at stake", "kind", "why"):
+        table.add_column(header, justify="right" if header == "at stake" else "left")
+    for case in summary.needs_you:
+        table.add_row(
+            f"#{case.case_id}",
+            escape(f"{case.ref} {case.name}"),
+            format_money(case.at_stake_cents, case.currency),
+            case.category,
+            escape(case.why),
+        )
+    if not summary.needs_you:
+        table.caption = "Nothing waits for a person."
+    return table

@@ -21,6 +21,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from recoup.errors import InputError
+
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPEC = re.compile(
     r"^(?P<base>\d{4}-\d{2}-\d{2}|mon|tue|wed|thu|fri|sat|sun|eom|day\d{1,2})?"
@@ -29,7 +31,7 @@ _SPEC = re.compile(
 _OFFSET = re.compile(r"([+-])(\d{1,3})([dwm]?)")
 
 
-class DateSpecError(ValueError):
+class DateSpecError(InputError):
     pass
 
 

@@ -20,7 +20,13 @@ from pydantic import BaseModel
 from recoup.chat import ModelClient
 from recoup.evals.calibration import load_calibration
 from recoup.evals.database import empty_database, seeded_ledger, work_directory
-from recoup.evals.scenario import DEFAULT_SCENARIOS_DIR, Scenario, load_scenario, scenario_paths
+from recoup.evals.scenario import (
+    DEFAULT_SCENARIOS_DIR,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    scenario_paths,
+)
 from recoup.evals.scoring import Aggregate, RunScore, aggregate, mean_timeline, score
 from recoup.evals.simulator import Contender, simulate
 from recoup.policy import Policy, load_policy
@@ -137,6 +143,13 @@ def load_scenarios(config: EvalConfig) -> list[tuple[Path, Scenario]]:
     """Every scenario of the directory, validated before anything runs."""
     loaded = [(path, load_scenario(path)) for path in scenario_paths(config.scenarios_dir)]
     if config.only:
+        known = {s.id for _, s in loaded} | {p.stem for p, _ in loaded}
+        unknown = [wanted for wanted in config.only if wanted not in known]
+        if unknown:
+            raise ScenarioError(
+                f"no scenario {', '.join(repr(u) for u in unknown)} in {config.scenarios_dir}",
+                hint="--only takes a scenario id or file name; see the scenario files",
+            )
         loaded = [(p, s) for p, s in loaded if s.id in config.only or p.stem in config.only]
     ids = [s.id for _, s in loaded]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from recoup.errors import InputError
 from recoup.evals.datespec import check_date_spec
 from recoup.ledger.models import DisputeReason, EscalationCategory, Segment
 
@@ -33,7 +34,7 @@ Cents = Annotated[int, Field(gt=0)]
 DateSpec = Annotated[str, Field(min_length=3, max_length=20)]
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """A scenario file that cannot be used: names the file and the field."""
 
 

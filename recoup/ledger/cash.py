@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 from recoup.ledger import audit
 from recoup.ledger.events import event
 from recoup.ledger.models import (
+    Customer,
     Dispute,
     DisputeStatus,
     EventKind,
@@ -31,7 +32,7 @@ from recoup.ledger.models import (
     PromiseInvoice,
     PromiseStatus,
 )
-from recoup.money import format_money
+from recoup.money import DEFAULT_CURRENCY, format_money
 
 
 @dataclass
@@ -75,6 +76,7 @@ def apply_payment(
     elif _already_applied(session, payment):
         raise ValueError(f"payment {payment.ref} has already been applied")
     result = Application(payment)
+    currency = customer_currency(session, payment.customer_id)
     open_invoices = _open_invoices_oldest_first(session, payment.customer_id)
     disputed = _disputed_invoice_ids(session, payment.customer_id)
     named = referenced_invoices(payment.references, open_invoices)
@@ -96,7 +98,7 @@ def apply_payment(
         remaining -= amount
         _allocate(session, result, invoice, amount, matched_by="oldest_first", short=0)
     payment.unapplied_cents = remaining
-    _record_short_pays(session, result, now=now)
+    _record_short_pays(session, result, now=now, currency=currency)
     applied_to = [
         number
         for allocation, number in zip(result.allocations, result.invoice_numbers, strict=True)
@@ -108,12 +110,12 @@ def apply_payment(
         actor="system",
         action="apply_payment",
         reason=(
-            f"payment {payment.ref} of {format_money(payment.amount_cents)} applied to "
-            f"{', '.join(applied_to) or 'nothing'}"
-            + (f"; {format_money(remaining)} unapplied" if remaining else "")
+            f"payment {payment.ref} of {format_money(payment.amount_cents, currency)} applied "
+            f"to {', '.join(applied_to) or 'nothing'}"
+            + (f"; {format_money(remaining, currency)} unapplied" if remaining else "")
         ),
         customer_id=payment.customer_id,
-        detail={"payment": payment.ref, "unapplied_cents": remaining},
+        detail={"payment": payment.ref, "unapplied_cents": remaining, "currency": currency},
     )
     session.add(
         event(
@@ -121,7 +123,9 @@ def apply_payment(
             EventKind.PAYMENT,
             now=now,
             ref_id=payment.id,
-            detail=f"payment {payment.ref} of {format_money(payment.amount_cents)} received",
+            detail=(
+                f"payment {payment.ref} of {format_money(payment.amount_cents, currency)} received"
+            ),
         )
     )
     session.flush()
@@ -151,7 +155,9 @@ def _disputed_invoice_ids(session: Session, customer_id: int) -> set[int]:
     )
 
 
-def _record_short_pays(session: Session, result: Application, *, now: datetime) -> None:
+def _record_short_pays(
+    session: Session, result: Application, *, now: datetime, currency: str
+) -> None:
     """Audit each named invoice the payment left short: a possible deduction."""
     payment = result.payment
     for allocation, invoice_number in zip(result.allocations, result.invoice_numbers, strict=True):
@@ -163,8 +169,9 @@ def _record_short_pays(session: Session, result: Application, *, now: datetime) 
                 actor="system",
                 action="short_pay",
                 reason=(
-                    f"payment {payment.ref} left {format_money(allocation.short_pay_cents)} "
-                    f"open on {invoice_number}: possible deduction"
+                    f"payment {payment.ref} left "
+                    f"{format_money(allocation.short_pay_cents, currency)} open on "
+                    f"{invoice_number}: possible deduction"
                 ),
                 customer_id=payment.customer_id,
                 detail={
@@ -286,6 +293,12 @@ def settle_due_promises(
     return settled
 
 
+def customer_currency(session: Session, customer_id: int) -> str:
+    """The currency a customer is invoiced and pays in."""
+    customer = session.get(Customer, customer_id)
+    return customer.currency if customer is not None else DEFAULT_CURRENCY
+
+
 def _settle(session: Session, promise: Promise, status: PromiseStatus, now: datetime) -> None:
     promise.status = status.value
     promise.settled_at = now
@@ -294,7 +307,8 @@ def _settle(session: Session, promise: Promise, status: PromiseStatus, now: date
         at=now,
         actor="system",
         action=f"promise_{status.value}",
-        reason=f"promise #{promise.id} to pay {format_money(promise.amount_cents)} by "
+        reason=f"promise #{promise.id} to pay "
+        f"{format_money(promise.amount_cents, customer_currency(session, promise.customer_id))} by "
         f"{promise.promised_date} was {status.value}",
         customer_id=promise.customer_id,
         detail={"promise_id": promise.id},

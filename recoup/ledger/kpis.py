@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, select, true
 from sqlmodel import Session, col
 
 from recoup.clock import at_utc
 from recoup.ledger.models import (
     AgentRun,
     CreditMemo,
+    Customer,
     Dispute,
     DisputeStatus,
     Escalation,
@@ -73,7 +74,12 @@ class Aging(BaseModel):
 
 
 class Kpis(BaseModel):
+    """The KPIs of one currency's invoices and payments (``currency``), or of every
+    currency added together when ``currency`` is None (meaningful only for a ledger in
+    one currency; ``kpis_by_currency`` keeps them apart)."""
+
     as_of: date
+    currency: str | None = None
     period_days: int
     period_start: date
     ar_balance_cents: int
@@ -102,25 +108,48 @@ class Kpis(BaseModel):
     resolved_without_escalation_share: float | None
 
 
-def compute_kpis(session: Session, *, now: datetime, period_days: int = 90) -> Kpis:
-    """The KPIs as of ``now`` over the ``period_days`` days ending today (today included)."""
+def ledger_currencies(session: Session) -> list[str]:
+    """Every currency the ledger's invoices are in, most used first."""
+    rows = session.exec(  # type: ignore[call-overload]
+        select(col(Invoice.currency), func.count())
+        .group_by(col(Invoice.currency))
+        .order_by(func.count().desc(), col(Invoice.currency))
+    )
+    return [currency for currency, _count in rows]
+
+
+def kpis_by_currency(session: Session, *, now: datetime, period_days: int = 90) -> list[Kpis]:
+    """One set of KPIs per currency of the ledger (at least one, for an empty ledger)."""
+    currencies = ledger_currencies(session) or [None]
+    return [
+        compute_kpis(session, now=now, period_days=period_days, currency=currency)
+        for currency in currencies
+    ]
+
+
+def compute_kpis(
+    session: Session, *, now: datetime, period_days: int = 90, currency: str | None = None
+) -> Kpis:
+    """The KPIs as of ``now`` over the ``period_days`` days ending today (today included),
+    of the invoices and payments in ``currency`` (all of them when None)."""
     if period_days < 1:
         raise ValueError("period_days must be at least 1")
     today = now.date()
     start = today - timedelta(days=period_days - 1)
     window = (at_utc(start), now)
-    aging, open_count, customers_with_balance = _aging(session, today)
+    aging, open_count, customers_with_balance = _aging(session, today, currency)
     ar = sum(bucket.cents for bucket in _buckets(aging))
     current = aging.current.cents
-    sales = _sales(session, start, today)
-    beginning = ar_as_of(session, start - timedelta(days=1))
-    collected, payments_count = _collected(session, start, today)
+    sales = _sales(session, start, today, currency)
+    beginning = ar_as_of(session, start - timedelta(days=1), currency=currency)
+    collected, payments_count = _collected(session, start, today, currency)
     kept, broken = _settled_promises(session, window)
     worked, escalated, resolved = _accounts(session, window, today)
     dso = _ratio(ar * period_days, sales)
     best = _ratio(current * period_days, sales)
     return Kpis(
         as_of=today,
+        currency=currency,
         period_days=period_days,
         period_start=start,
         ar_balance_cents=ar,
@@ -129,13 +158,13 @@ def compute_kpis(session: Session, *, now: datetime, period_days: int = 90) -> K
         open_invoice_count=open_count,
         overdue_invoice_count=open_count - aging.current.count,
         customers_with_balance=customers_with_balance,
-        disputed_cents=_disputed(session),
+        disputed_cents=_disputed(session, currency),
         sales_cents=sales,
         beginning_ar_cents=beginning,
         cash_collected_cents=collected,
         payments_count=payments_count,
         dso_standard=_round(dso),
-        dso_countback=_round(countback_dso(ar, _daily_sales(session, today), today)),
+        dso_countback=_round(countback_dso(ar, _daily_sales(session, today, currency), today)),
         best_possible_dso=_round(best),
         add=_round(dso - best) if dso is not None and best is not None else None,
         cei=_round(_ratio((beginning + sales - ar) * 100, beginning + sales - current)),
@@ -177,7 +206,19 @@ def _is_open() -> ColumnElement[bool]:
     return and_(col(Invoice.status) == InvoiceStatus.OPEN.value, col(Invoice.open_cents) > 0)
 
 
-def _aging(session: Session, today: date) -> tuple[Aging, int, int]:
+def _in_currency(currency: str | None) -> ColumnElement[bool]:
+    return true() if currency is None else col(Invoice.currency) == currency
+
+
+def _paid_in(currency: str | None) -> ColumnElement[bool]:
+    """Payments carry their customer's currency."""
+    if currency is None:
+        return true()
+    customers = select(col(Customer.id)).where(col(Customer.currency) == currency)
+    return col(Payment.customer_id).in_(customers)
+
+
+def _aging(session: Session, today: date, currency: str | None) -> tuple[Aging, int, int]:
     columns = []
     for band in AGING_BANDS:
         inside = _band_condition(band, today)
@@ -185,7 +226,7 @@ def _aging(session: Session, today: date) -> tuple[Aging, int, int]:
         columns.append(func.coalesce(func.sum(case((inside, 1), else_=0)), 0))
     row = session.exec(  # type: ignore[call-overload]
         select(*columns, func.count(), func.count(func.distinct(col(Invoice.customer_id)))).where(
-            _is_open()
+            _is_open(), _in_currency(currency)
         )
     ).one()
     values = [int(v or 0) for v in row]
@@ -206,20 +247,23 @@ def _not_void() -> ColumnElement[bool]:
     return col(Invoice.status) != InvoiceStatus.VOID.value
 
 
-def _sales(session: Session, start: date, end: date) -> int:
+def _sales(session: Session, start: date, end: date, currency: str | None) -> int:
     return _scalar(
         session,
         select(func.coalesce(func.sum(col(Invoice.amount_cents)), 0)).where(
-            _not_void(), col(Invoice.issue_date) >= start, col(Invoice.issue_date) <= end
+            _not_void(),
+            col(Invoice.issue_date) >= start,
+            col(Invoice.issue_date) <= end,
+            _in_currency(currency),
         ),
     )
 
 
-def ar_as_of(session: Session, day: date) -> int:
+def ar_as_of(session: Session, day: date, *, currency: str | None = None) -> int:
     """The AR balance at the end of ``day``, rebuilt from today's balances: an invoice
     issued by then counts with its open balance plus the cash received and the credit
     memos issued after ``day`` against it. Void invoices never count."""
-    issued = and_(_not_void(), col(Invoice.issue_date) <= day)
+    issued = and_(_not_void(), col(Invoice.issue_date) <= day, _in_currency(currency))
     still_open = _scalar(
         session,
         select(func.coalesce(func.sum(col(Invoice.open_cents)), 0)).where(issued),
@@ -246,10 +290,10 @@ def ar_as_of(session: Session, day: date) -> int:
     return still_open + paid_later + credited_later
 
 
-def _daily_sales(session: Session, today: date) -> dict[date, int]:
+def _daily_sales(session: Session, today: date, currency: str | None) -> dict[date, int]:
     rows = session.exec(  # type: ignore[call-overload]
         select(col(Invoice.issue_date), func.sum(col(Invoice.amount_cents)))
-        .where(_not_void(), col(Invoice.issue_date) <= today)
+        .where(_not_void(), col(Invoice.issue_date) <= today, _in_currency(currency))
         .group_by(col(Invoice.issue_date))
     )
     return {day: int(total or 0) for day, total in rows}
@@ -282,23 +326,27 @@ def countback_dso(ar_cents: int, daily_sales: dict[date, int], today: date) -> f
     return days
 
 
-def _collected(session: Session, start: date, end: date) -> tuple[int, int]:
+def _collected(session: Session, start: date, end: date, currency: str | None) -> tuple[int, int]:
     row = session.exec(  # type: ignore[call-overload]
         select(func.coalesce(func.sum(col(Payment.amount_cents)), 0), func.count()).where(
-            col(Payment.received_on) >= start, col(Payment.received_on) <= end
+            col(Payment.received_on) >= start,
+            col(Payment.received_on) <= end,
+            _paid_in(currency),
         )
     ).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 
-def _disputed(session: Session) -> int:
+def _disputed(session: Session, currency: str | None) -> int:
     disputed = exists().where(
         col(Dispute.invoice_id) == col(Invoice.id),
         col(Dispute.status) == DisputeStatus.OPEN.value,
     )
     return _scalar(
         session,
-        select(func.coalesce(func.sum(col(Invoice.open_cents)), 0)).where(_is_open(), disputed),
+        select(func.coalesce(func.sum(col(Invoice.open_cents)), 0)).where(
+            _is_open(), disputed, _in_currency(currency)
+        ),
     )
 
 

@@ -31,6 +31,7 @@ from recoup.ledger.models import (
     PromiseInvoice,
     PromiseStatus,
 )
+from recoup.ledger.names import personal_name
 
 MESSAGE_PREVIEW_CHARS = 400
 RECENT_MESSAGES = 5
@@ -375,7 +376,8 @@ def account_state(account: Account, *, now: datetime, grace_days: int) -> Accoun
 
 def _contact_view(contact: Contact) -> ContactView:
     return ContactView(
-        name=contact.name,
+        # Only a person's name: the emails greet contacts by it.
+        name=personal_name(contact.name),
         email=contact.email,
         role=contact.role,
         contactable=not (contact.do_not_contact or contact.undeliverable),

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from sqlmodel import Session, select
 
+from recoup.errors import MailError
 from recoup.ledger.models import Customer, Invoice, Message
 from recoup.ledger.state import load_account
 
@@ -25,7 +26,7 @@ _LINE_BREAKS = re.compile(r"[\r\n\t]+")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class ComposeError(ValueError):
+class ComposeError(MailError, ValueError):
     """The row asks for something that cannot be built (an unknown invoice, …)."""
 
 

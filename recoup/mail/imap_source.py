@@ -170,6 +170,7 @@ class ImapSource:
             raise
         self._swept = False
         self.status.connected = True
+        self.status.last_error = None  # connected again: the failure is over
         log.info("imap_connected", folder=self.settings.folder)
         return client
 

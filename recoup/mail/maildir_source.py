@@ -68,6 +68,7 @@ class MaildirSource:
             self.status.ingested += 1
         self.status.connected = True
         self.status.last_sync_at = self.clock.now()
+        self.status.last_error = None  # a pass that worked: what failed before is over
         if results and self.on_new_mail is not None:
             self.on_new_mail()
         return results

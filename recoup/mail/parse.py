@@ -17,6 +17,7 @@ from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datet
 
 from pydantic import BaseModel, Field
 
+from recoup.errors import MailError
 from recoup.mail.autoreply import AutoKind, find_return_date, is_auto_reply
 from recoup.mail.bounce import detect_bounce, parse_delivery_status
 from recoup.mail.text import (
@@ -83,7 +84,7 @@ class ParsedMail(BaseModel):
     bounce_permanent: bool | None
 
 
-class MalformedMail(ValueError):
+class MalformedMail(MailError, ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason

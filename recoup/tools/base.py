@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from recoup.clock import Clock
+from recoup.errors import ToolError
 from recoup.ledger.operations.actor import Actor
 from recoup.ledger.state import Account, load_account
 from recoup.policy import Policy
@@ -62,7 +63,7 @@ class RunContext:
         self._account = None
 
 
-class ToolFailure(Exception):
+class ToolFailure(ToolError):
     """A tool refused its input after the guardrails (e.g. an unknown invoice)."""
 
 

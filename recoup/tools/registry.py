@@ -10,11 +10,12 @@ from typing import Any
 from openai import pydantic_function_tool
 from pydantic import BaseModel, ValidationError
 
+from recoup.errors import ToolError
 from recoup.tools import account_state, dispute, email, escalate, followup, promise
 from recoup.tools.base import Tool
 
 
-class ToolCallError(ValueError):
+class ToolCallError(ToolError, ValueError):
     """What the model sent cannot be a call: unknown tool, bad JSON, bad arguments."""
 
 

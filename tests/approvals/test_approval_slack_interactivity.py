@@ -286,3 +286,15 @@ def test_unsigned_forged_tampered_and_replayed_requests_change_nothing(
     assert slack_calls == []
     assert _status(engine, case.escalation_id) == "open"
     assert _outbox(engine, case.customer_id) == []
+
+
+def test_a_click_on_a_case_id_beyond_any_row_is_not_found(
+    engine: Engine, clock: FixedClock, policy: Policy, tmp_path: Path
+) -> None:
+    case = held_email_case(engine, clock, policy)
+    with running(engine, clock, policy, tmp_path) as (base, slack, _mock):
+        response = _send(base, clock, block_actions(10**22, ACTION_APPROVE, message_ts=TS))
+
+    assert response.status_code == 404
+    assert not slack.update.called and not slack.ephemeral.called
+    assert _status(engine, case.escalation_id) == "open"

@@ -192,3 +192,20 @@ def test_edit_then_approve_on_the_page_sends_the_edit_and_updates_slack(
     assert "Approved by Dana via web" in json.dumps(
         json.loads(update.calls.last.request.content)["blocks"]
     )
+
+
+def test_a_case_id_beyond_any_row_is_not_found(
+    client: TestClient, engine: Engine, clock: FixedClock, policy: Policy
+) -> None:
+    case = held_email_case(engine, clock, policy)
+    _sign_in(client)
+    csrf = _csrf(client.get(f"/cases/{case.escalation_id}").text)
+    huge = "1" * 23
+
+    page = client.get(f"/cases/{huge}")
+    decided = client.post(f"/cases/{huge}/approve", data={"csrf": csrf})
+
+    assert page.status_code == 404 and f"There is no case #{huge}" in page.text
+    assert decided.status_code == 404
+    assert client.get("/cases/2147483648").status_code == 404
+    assert escalation(engine, case.escalation_id).status == "open"

@@ -16,9 +16,14 @@ from starlette.testclient import TestClient
 from recoup.clock import FixedClock
 from recoup.daemon.app import run_daemon
 from recoup.daemon.health import DaemonStatus, create_health_app
+from recoup.daemon.startup import approvals_notice
+from recoup.errors import ServiceError
 from recoup.ledger.db import make_engine
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Direction, Message, MessageStatus
+from recoup.mail.maildir_source import MaildirSource
+from recoup.mail.transports.maildir import MaildirInbox
+from recoup.policy import Policy
 from recoup.settings import Settings
 from tests.daemon.kit import collector_model, eventually, free_port, running_daemon
 from tests.support import factory
@@ -113,10 +118,45 @@ async def test_a_busy_http_port_stops_the_daemon_with_the_reason(
         port = taken.getsockname()[1]
         settings = Settings(home=tmp_path / "home", http_port=port, tick_interval_s=1)
         stop = asyncio.Event()
-        with pytest.raises(RuntimeError, match="http loop stopped") as failure:
+        with pytest.raises(ServiceError, match=f"port {port} on 127.0.0.1 is already in use"):
             await asyncio.wait_for(
                 run_daemon(settings, clock=clock, stop_event=stop, model=collector_model()),
                 timeout=30,
             )
-    assert f"could not listen on 127.0.0.1:{port}" in str(failure.value.__cause__)
-    assert stop.is_set()
+    assert not (tmp_path / "home").exists(), "nothing is set up before the port is known free"
+
+
+def test_health_says_the_current_state_not_an_old_error(
+    engine: Engine, clock: FixedClock, tmp_path: Path
+) -> None:
+    status = DaemonStatus(started_at=clock.now(), mailbox_kind="maildir")
+    client = TestClient(create_health_app(engine, status, clock))
+    status.runner.ran(clock.now(), "OperationalError: database is locked")
+    status.mailbox.last_error = "OSError: inbox unreadable"
+    failing = client.get("/health").json()
+    assert failing["status"] == "degraded" and failing["failing"] == ["mailbox", "runner"]
+
+    clock.advance(timedelta(minutes=1))
+    status.runner.ran(clock.now())
+    source = MaildirSource(
+        engine,
+        MaildirInbox(tmp_path / "mail"),
+        clock=clock,
+        policy=Policy(),
+        status=status.mailbox,
+    )
+    source.status.last_error = "OSError: inbox unreadable"
+    source.sync(lambda: False)
+    healthy = client.get("/health").json()
+    assert healthy["status"] == "ok" and healthy["failing"] == []
+    assert healthy["runner"]["last_error"] is None and healthy["mailbox"]["last_error"] is None
+
+
+def test_the_start_up_log_says_where_the_page_and_its_token_are(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, http_host="0.0.0.0", http_port=8123)
+    assert approvals_notice(settings) == {
+        "approvals_page": "http://127.0.0.1:8123/",
+        "token": str((tmp_path / "approvals.token").resolve()),
+    }
+    given = Settings(home=tmp_path, approvals_token="s3cret")  # type: ignore[arg-type]
+    assert "s3cret" not in str(approvals_notice(given))

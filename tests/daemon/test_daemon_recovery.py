@@ -9,12 +9,13 @@ import sys
 from datetime import timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from recoup.clock import FixedClock
+from recoup.daemon.interrupted import close_interrupted_runs
 from recoup.daemon.recovery import release_dead_leases
 from recoup.ledger.db import session as open_session
-from recoup.ledger.models import Customer
+from recoup.ledger.models import AgentRun, AuditEvent, Customer, Event
 from tests.support import factory
 
 
@@ -50,3 +51,44 @@ def test_only_leases_of_dead_local_processes_are_released(
         "C-elsewhere": owners["elsewhere"],
         "C-odd": owners["odd"],
     }
+
+
+def test_runs_left_running_by_a_dead_process_are_closed_as_interrupted_and_requeued(
+    engine: Engine, clock: FixedClock
+) -> None:
+    host = socket.gethostname()
+    with open_session(engine) as session:
+        orphan = factory.customer(session, ref="C-orphan")
+        live = factory.customer(session, ref="C-live")
+        orphan.lease_owner = f"{host}:{_dead_pid()}"
+        live.lease_owner = f"{host}:{os.getppid()}"
+        for customer in (orphan, live):
+            customer.lease_until = clock.now() + timedelta(minutes=10)
+            session.add(
+                AgentRun(
+                    customer_id=customer.id or 0,
+                    trigger="aging",
+                    model="offline",
+                    started_at=clock.now() - timedelta(minutes=1),
+                )
+            )
+        session.commit()
+        orphan_id, live_id = orphan.id, live.id
+
+    release_dead_leases(engine)
+    closed = close_interrupted_runs(engine, now=clock.now())
+
+    with open_session(engine) as session:
+        runs = {r.customer_id: r for r in session.exec(select(AgentRun))}
+        pending = session.exec(
+            select(Event).where(Event.customer_id == orphan_id, col(Event.processed_at).is_(None))
+        ).all()
+        audited = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "run_interrupted")
+        ).all()
+    assert closed == [runs[orphan_id].id]
+    assert (runs[orphan_id].outcome, runs[orphan_id].finished_at) == ("interrupted", clock.now())
+    assert runs[live_id].outcome == "running"
+    assert [e.kind for e in pending] == ["followup_due"] and pending[0].due_at <= clock.now()
+    assert len(audited) == 1 and audited[0].customer_id == orphan_id
+    assert close_interrupted_runs(engine, now=clock.now()) == []  # once

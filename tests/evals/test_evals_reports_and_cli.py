@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from recoup.cli.eval import eval_command
+from recoup.cli.app import app as recoup_app
 from recoup.evals.report import render_html, report_json
 from recoup.evals.runner import EvalConfig, run_eval
 from tests.evals.eval_support import (
@@ -86,9 +86,7 @@ def test_the_reports_carry_both_sides_and_every_scenario(tmp_path: Path) -> None
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command()(eval_command)
-    return app
+    return recoup_app
 
 
 def test_the_command_prints_the_table_and_writes_the_reports(tmp_path: Path) -> None:
@@ -97,6 +95,7 @@ def test_the_command_prints_the_table_and_writes_the_reports(tmp_path: Path) -> 
     result = CliRunner().invoke(
         _app(),
         [
+            "eval",
             "--scenarios",
             str(corpus),
             "--workers",
@@ -122,7 +121,7 @@ def test_the_command_refuses_a_broken_scenario_naming_it(tmp_path: Path) -> None
     corpus = _corpus(tmp_path / "scenarios")
     broken = corpus / "broken.yaml"
     broken.write_text("version: 1\nid: broken\ntitle: x\n", encoding="utf-8")
-    result = CliRunner().invoke(_app(), ["--scenarios", str(corpus), "--baseline", "none"])
+    result = CliRunner().invoke(_app(), ["eval", "--scenarios", str(corpus), "--baseline", "none"])
     assert result.exit_code == 2
     assert "broken.yaml" in result.output and "customers" in result.output
 

@@ -53,6 +53,23 @@ def test_a_partial_file_keeps_the_defaults_for_what_it_leaves_out(tmp_path: Path
         ("[promises]\nmax_days_ahead = 0\n", "promises.max_days_ahead", "equal to 1"),
         ("[cadence]\nmax_agent_steps = 1\n", "cadence.max_agent_steps", "equal to 2"),
         ("contact = 3\n", "contact", "valid dictionary"),
+        ("[contact]\nmax_touches_per_week = '3'\n", "contact.max_touches_per_week", "quotes"),
+        ("[concessions]\nmax_discount_pct = '5'\n", "concessions.max_discount_pct", "quotes"),
+        (
+            "[tone]\nsegment_caps = { enterprize = 'firm' }\n",
+            "tone.segment_caps",
+            "unknown segment 'enterprize'",
+        ),
+        (
+            "[cadence]\naging_thresholds_days = [1, 61, 31]\n",
+            "cadence.aging_thresholds_days",
+            "increasing order",
+        ),
+        (
+            "[escalation]\nopen_case_expiry_hours = 24\nreminder_before_expiry_hours = 48\n",
+            "escalation",
+            "less than open_case_expiry_hours",
+        ),
     ],
 )
 def test_a_bad_value_names_its_key_and_the_reason(
@@ -105,3 +122,10 @@ def test_a_file_that_cannot_be_read_is_a_policy_error(tmp_path: Path) -> None:
     binary.write_bytes(b"paused = \xff\xfe\n")
     with pytest.raises(PolicyError, match="cannot read the policy file"):
         load_policy(binary)
+
+
+def test_the_policy_knows_the_ledgers_segments() -> None:
+    from recoup.ledger.models import Segment
+    from recoup.policy import KNOWN_SEGMENTS
+
+    assert set(KNOWN_SEGMENTS) == {segment.value for segment in Segment}

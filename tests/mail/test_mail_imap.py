@@ -221,7 +221,8 @@ async def test_a_dropped_connection_reconnects(
         await smtp_deliver(mail_servers, second, "ap@acme.example", address(user))
         await eventually(lambda: len(_stored(engine)) == 2, timeout=15)
         await eventually(lambda: source.status.connected, timeout=10)
-    assert source.status.last_error is not None
+    # The drop is counted; the error is over once connected again (health shows now).
+    assert source.status.reconnects >= 1 and source.status.last_error is None
     assert len(_message_events(engine)) == 2
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from recoup.errors import InputError
 from recoup.ledger.models import Segment
 from recoup.money import to_cents
 
@@ -68,7 +69,7 @@ class Problem:
         return f"{self.where}: {self.reason}"
 
 
-class ImportFailed(Exception):
+class ImportFailed(InputError):
     """Records that cannot go into the ledger; nothing of the import was written."""
 
     def __init__(self, problems: list[Problem], *, omitted: int = 0) -> None:
@@ -235,6 +236,8 @@ class RecordBatch(BaseModel):
     payments: list[PaymentRecord] = Field(default_factory=list)
     credit_memos: list[CreditMemoRecord] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # What the reader found out about the source (e.g. a CSV file's separator).
+    notes: list[str] = Field(default_factory=list)
 
     def __len__(self) -> int:
         return sum(

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from sqlmodel import Session
 
+from recoup.errors import InputError
 from recoup.ledger.connectors.base import (
     ActionsExport,
     ContactRecord,
@@ -236,14 +237,20 @@ def _kind(kind: RecordKind | str) -> RecordKind:
         return RecordKind(kind)
     except ValueError as exc:
         known = ", ".join(k.value for k in RecordKind)
-        raise ValueError(f"unknown kind of CSV file {kind!r}; use one of {known}") from exc
+        raise InputError(
+            f"unknown kind of CSV file {kind!r}",
+            hint=f"name the file after its kind, or pass --kind: one of {known}",
+        ) from exc
 
 
 def _read_into(batch: RecordBatch, path: Path, layout: Layout, problems: Problems) -> None:
     name = path.name
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
+            dialect = sniff_dialect(handle.read(SNIFF_CHARS))
+            handle.seek(0)
+            rows = list(csv.reader(handle, dialect))
+        batch.notes.append(f"{name}: {DELIMITER_NAMES[dialect.delimiter]}-separated")
     except UnicodeDecodeError:
         problems.add(name, "not UTF-8 text")
         return
@@ -267,6 +274,32 @@ def _read_into(batch: RecordBatch, path: Path, layout: Layout, problems: Problem
             target.append(record)
 
 
+SNIFF_CHARS = 64 * 1024
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def sniff_dialect(sample: str) -> type[csv.Dialect]:
+    """The CSV dialect of ``sample`` (comma, semicolon or tab separated, as spreadsheets
+    in different locales write them); comma when it cannot tell."""
+    header = sample.splitlines()[0] if sample else ""
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    if dialect.delimiter not in DELIMITER_NAMES:
+        dialect = csv.excel
+    # The header decides between candidates the sniffer weighs equally.
+    counts = {d: header.count(d) for d in DELIMITER_NAMES}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] > counts.get(dialect.delimiter, 0):
+
+        class Sniffed(csv.excel):
+            delimiter = best
+
+        return Sniffed
+    return dialect
+
+
 def _positions(
     header: list[str], layout: Layout, name: str, batch: RecordBatch, problems: Problems
 ) -> dict[str, int] | None:
@@ -276,7 +309,12 @@ def _positions(
         return None
     missing = [c.name for c in layout.columns if c.required and c.name not in header]
     if missing:
-        problems.add(Origin(name, 1), f"missing required column(s) {', '.join(missing)}")
+        problems.add(
+            Origin(name, 1),
+            f"missing required column(s) {', '.join(missing)} (read the header as "
+            f"{len(header)} column(s): {', '.join(header)[:120]}; columns are separated by "
+            "commas, semicolons or tabs)",
+        )
         return None
     known = {c.name for c in layout.columns}
     unused = [column for column in header if column and column not in known]

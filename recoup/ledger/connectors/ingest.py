@@ -32,9 +32,10 @@ from recoup.ledger.connectors.base import (
     RecordBatch,
     chunked,
 )
+from recoup.ledger.connectors.bounds import check_bounds, check_invoice_number_case
 from recoup.ledger.events import first_aging_event
 from recoup.ledger.models import Contact, CreditMemo, Customer, Invoice, InvoiceStatus, Payment
-from recoup.money import format_money
+from recoup.money import DEFAULT_CURRENCY, format_money, format_totals
 from recoup.policy import Policy
 
 MAX_WARNINGS = 50
@@ -56,12 +57,18 @@ class ImportReport(BaseModel):
     payments: KindCounts = Field(default_factory=KindCounts)
     credit_memos: KindCounts = Field(default_factory=KindCounts)
     aging_events: int = 0
+    # Sums over every currency, kept for callers that import one currency; what is
+    # shown comes from the per-currency totals below.
     applied_cents: int = 0
     unapplied_cents: int = 0
     credited_cents: int = 0
+    applied: dict[str, int] = Field(default_factory=dict)
+    unapplied: dict[str, int] = Field(default_factory=dict)
+    credited: dict[str, int] = Field(default_factory=dict)
     short_paid: list[str] = Field(default_factory=list)
     promises_kept: int = 0
     warnings: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
     def warn(self, text: str) -> None:
         if len(self.warnings) < MAX_WARNINGS:
@@ -80,14 +87,16 @@ class ImportReport(BaseModel):
                     f"{counts.unchanged} unchanged"
                 )
         lines = [f"imported from {self.source}: " + ("; ".join(parts) or "nothing")]
+        if self.notes:
+            lines.append("read " + "; ".join(self.notes))
         if self.payments.created:
             lines.append(
-                f"cash applied {format_money(self.applied_cents)}, unapplied "
-                f"{format_money(self.unapplied_cents)}, short pays on "
+                f"cash applied {format_totals(self.applied)}, unapplied "
+                f"{format_totals(self.unapplied)}, short pays on "
                 f"{', '.join(self.short_paid) or 'none'}, promises kept {self.promises_kept}"
             )
         if self.credit_memos.created:
-            lines.append(f"credit memos reduced invoices by {format_money(self.credited_cents)}")
+            lines.append(f"credit memos reduced invoices by {format_totals(self.credited)}")
         lines.append(f"aging events scheduled: {self.aging_events}")
         lines += [f"warning: {text}" for text in self.warnings]
         return "\n".join(lines)
@@ -97,8 +106,8 @@ def ingest(session: Session, batch: RecordBatch, *, now: datetime, policy: Polic
     """Check every record of ``batch``, then upsert them; raises ``ImportFailed`` (having
     written nothing) when any record is unacceptable."""
     known = _Known.load(session, batch)
-    _check(batch, known)
-    report = ImportReport(source=batch.source)
+    _check(batch, known, session=session, now=now, policy=policy)
+    report = ImportReport(source=batch.source, notes=list(batch.notes))
     for warning in batch.warnings:
         report.warn(warning)
     writer = _Writer(session, known, report, now=now, policy=policy)
@@ -165,6 +174,10 @@ class _Known:
             customer_refs=customer_refs,
         )
 
+    def currency(self, record: PaymentRecord) -> str:
+        customer = self.customers.get(record.customer_ref)
+        return customer.currency if customer is not None else DEFAULT_CURRENCY
+
     def owner_ref(self, customer_id: int) -> str:
         return self.customer_refs.get(customer_id, f"#{customer_id}")
 
@@ -177,8 +190,13 @@ def _lookup(session: Session, model: type[T], key: Any, values: Iterable[object]
     return rows
 
 
-def _check(batch: RecordBatch, known: _Known) -> None:
+def _check(
+    batch: RecordBatch, known: _Known, *, session: Session, now: datetime, policy: Policy
+) -> None:
     problems = Problems()
+    currencies = {ref: customer.currency for ref, customer in known.customers.items()}
+    check_bounds(batch, problems, now=now, policy=policy, currencies=currencies)
+    check_invoice_number_case(session, batch, problems)
     batch_customers: dict[str, CustomerRecord] = {}
     for record in batch.customers:
         _unique(problems, batch_customers, record.ref, record, f"customer {record.ref}")
@@ -222,7 +240,8 @@ def _check(batch: RecordBatch, known: _Known) -> None:
                 payment.where(label),
                 f"payment {payment.ref} was already imported for customer "
                 f"{known.owner_ref(stored_payment.customer_id)!r} with amount "
-                f"{format_money(stored_payment.amount_cents)}; a payment cannot change",
+                f"{format_money(stored_payment.amount_cents, known.currency(payment))}; "
+                "a payment cannot change",
             )
 
     seen_memos: dict[str, CreditMemoRecord] = {}
@@ -481,8 +500,12 @@ class _Writer:
             self.session, payment, now=self.now, grace_days=self.policy.promises.grace_days
         )
         self.report.payments.created += 1
-        self.report.applied_cents += sum(a.amount_cents for a in application.allocations)
+        applied = sum(a.amount_cents for a in application.allocations)
+        currency = self.known.customers[record.customer_ref].currency
+        self.report.applied_cents += applied
         self.report.unapplied_cents += payment.unapplied_cents
+        _add(self.report.applied, currency, applied)
+        _add(self.report.unapplied, currency, payment.unapplied_cents)
         self.report.short_paid.extend(application.short_paid)
         self.report.promises_kept += len(application.kept_promises)
 
@@ -509,15 +532,18 @@ class _Writer:
             )
             return
         credited = min(record.amount_cents, invoice.open_cents)
+        currency = invoice.currency
         invoice.open_cents -= credited
         if invoice.open_cents == 0:
             invoice.status = InvoiceStatus.PAID.value
         if credited < record.amount_cents:
             self.report.warn(
-                f"credit memo {record.number}: {format_money(record.amount_cents - credited)} "
+                f"credit memo {record.number}: "
+                f"{format_money(record.amount_cents - credited, currency)} "
                 f"more than the open balance of {invoice.number}; left uncredited"
             )
         self.report.credited_cents += credited
+        _add(self.report.credited, currency, credited)
         audit.record(
             self.session,
             at=self.now,
@@ -525,7 +551,8 @@ class _Writer:
             action="credit_memo",
             reason=(
                 f"credit memo {record.number} reduced {invoice.number} by "
-                f"{format_money(credited)}" + (f": {record.reason}" if record.reason else "")
+                f"{format_money(credited, currency)}"
+                + (f": {record.reason}" if record.reason else "")
             )[:2000],
             customer_id=customer_id,
             detail={"credit_memo": record.number, "invoice": invoice.number},
@@ -541,6 +568,12 @@ class _Writer:
                 and row.open_cents != record.open_cents
             ):
                 self.report.warn(
-                    f"invoice {record.number}: the source says {format_money(record.open_cents)} "
-                    f"open, the ledger {format_money(row.open_cents)}"
+                    f"invoice {record.number}: the source says "
+                    f"{format_money(record.open_cents, row.currency)} open, the ledger "
+                    f"{format_money(row.open_cents, row.currency)}"
                 )
+
+
+def _add(totals: dict[str, int], currency: str, cents: int) -> None:
+    if cents:
+        totals[currency] = totals.get(currency, 0) + cents

@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from typing import Protocol, runtime_checkable
 
+from recoup.errors import MailError
 
-class SendError(Exception):
+
+class SendError(MailError):
     """A message could not be delivered."""
 
 

@@ -1,0 +1,111 @@
+"""Where each demo account stands at the end, and the cases that need a person: read
+from the ledger as it is now, never from the last plan the agent made."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from recoup.ledger.models import (
+    Customer,
+    Dispute,
+    DisputeStatus,
+    Escalation,
+    EscalationStatus,
+    Event,
+    Invoice,
+    InvoiceStatus,
+    Promise,
+    PromiseStatus,
+)
+from recoup.money import format_money
+
+
+class NeedsYou(BaseModel):
+    case_id: int
+    ref: str
+    name: str
+    at_stake_cents: int
+    currency: str
+    category: str
+    why: str
+
+
+def current_state(session: Session, customer: Customer, *, now: datetime) -> str:
+    """One line: what the account is waiting for now."""
+    customer_id = customer.id or 0
+    balance = session.exec(
+        select(func.coalesce(func.sum(Invoice.open_cents), 0)).where(
+            Invoice.customer_id == customer_id, Invoice.status == InvoiceStatus.OPEN.value
+        )
+    ).one()
+    if not balance:
+        return "paid in full"
+    cases = session.exec(
+        select(Escalation).where(
+            Escalation.customer_id == customer_id,
+            Escalation.status == EscalationStatus.OPEN.value,
+        )
+    ).all()
+    if cases:
+        return f"waits for a person: {', '.join(sorted({c.category for c in cases}))} case"
+    if customer.taken_over:
+        return "handled by a person (taken over)"
+    disputes = session.exec(
+        select(Dispute).where(
+            Dispute.customer_id == customer_id, Dispute.status == DisputeStatus.OPEN.value
+        )
+    ).all()
+    promise = session.exec(
+        select(Promise)
+        .where(Promise.customer_id == customer_id, Promise.status == PromiseStatus.PENDING.value)
+        .order_by(col(Promise.promised_date))
+    ).first()
+    parts = []
+    if promise is not None:
+        parts.append(
+            f"promised {format_money(promise.amount_cents, customer.currency)} "
+            f"by {promise.promised_date:%d %b}"
+        )
+    if disputes:
+        parts.append(f"{len(disputes)} invoice(s) in dispute")
+    following = session.exec(
+        select(Event.due_at)
+        .where(Event.customer_id == customer_id, col(Event.processed_at).is_(None))
+        .order_by(col(Event.due_at))
+    ).first()
+    if following is not None:
+        parts.append(f"next look {following:%d %b}" if following > now else "due a look now")
+    return "; ".join(parts) or "nothing scheduled"
+
+
+def needs_you(session: Session) -> list[NeedsYou]:
+    """The open cases, the most money at stake first."""
+    balances = dict(
+        session.exec(  # type: ignore[call-overload]
+            select(col(Invoice.customer_id), func.sum(col(Invoice.open_cents)))
+            .where(Invoice.status == InvoiceStatus.OPEN.value)
+            .group_by(col(Invoice.customer_id))
+        ).all()
+    )
+    rows = session.exec(
+        select(Escalation, Customer)
+        .join(Customer, col(Customer.id) == col(Escalation.customer_id))
+        .where(Escalation.status == EscalationStatus.OPEN.value)
+    ).all()
+    cases = [
+        NeedsYou(
+            case_id=case.id or 0,
+            ref=customer.ref,
+            name=customer.name,
+            at_stake_cents=int(balances.get(customer.id, 0) or 0),
+            currency=customer.currency,
+            category=case.category,
+            why=" ".join(case.reason.split())[:110],
+        )
+        for case, customer in rows
+    ]
+    return sorted(cases, key=lambda c: (-c.at_stake_cents, c.case_id))
