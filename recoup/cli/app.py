@@ -17,6 +17,7 @@ from rich.table import Table
 from sqlmodel import select
 
 from recoup.cli.approvals import app as approvals_app
+from recoup.cli.connections import mount as mount_connections
 from recoup.cli.eval import eval_command
 from recoup.cli.workspace import Workspace, open_workspace
 from recoup.ledger.db import session as open_session
@@ -269,6 +270,7 @@ def _progress() -> Progress:
 
 app.add_typer(approvals_app, name="approvals", help="Escalations awaiting a person.")
 app.command("eval")(eval_command)
+mount_connections(app)
 
 
 def main() -> None:

@@ -30,12 +30,13 @@ import structlog
 import uvicorn
 from sqlalchemy import Engine
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
 from recoup.chat import ModelClient
 from recoup.clock import Clock
+from recoup.daemon.erp import ErpLoop
 from recoup.daemon.health import DaemonStatus, health_routes
 from recoup.daemon.recovery import release_dead_leases
 from recoup.ledger.db import make_engine, migrate
@@ -102,6 +103,7 @@ async def run_daemon(
         released_leases=released,
     )
     approvals = _approvals_app(engine, clock, settings, policy)
+    erp = ErpLoop(engine, clock, policy, settings.home)
     try:
         async with _approvals_lifespan(approvals) as notifier:
             tasks = [
@@ -118,6 +120,7 @@ async def run_daemon(
                     name="outbox",
                 ),
             ]  # fmt: skip
+            tasks.append(asyncio.create_task(erp.run(stop_event), name="erp"))
             if notifier is not None:
                 tasks.append(
                     asyncio.create_task(
@@ -128,7 +131,9 @@ async def run_daemon(
             if serve_http:
                 tasks.append(
                     asyncio.create_task(
-                        _serve_http(settings, engine, status, clock, approvals, stop_event),
+                        _serve_http(
+                            settings, engine, status, clock, approvals, stop_event, erp.routes()
+                        ),
                         name="http",
                     )
                 )
@@ -395,8 +400,9 @@ async def _serve_http(
     clock: Clock,
     approvals: Starlette | None,
     stop: asyncio.Event,
+    webhooks: list[Route] | None = None,
 ) -> None:
-    routes = health_routes(engine, status, clock)
+    routes = health_routes(engine, status, clock) + list(webhooks or [])
     if approvals is not None:
         # Mounted at the root, after /health: its pages and /slack/interactivity
         # keep the paths they link to.
