@@ -12,9 +12,10 @@ from recoup.clock import FixedClock
 from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.sync.limits import forget_limiters
 from tests.ledger.connectors.fake_quickbooks import FakeQuickBooks
+from tests.ledger.connectors.fake_xero import FakeXero
 from tests.ledger.connectors.harness import FakeSource, Harness, connect
 
-PROVIDERS = {"quickbooks": FakeQuickBooks}
+PROVIDERS = {"quickbooks": FakeQuickBooks, "xero": FakeXero}
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +34,9 @@ def fake(request: pytest.FixtureRequest, clock: FixedClock) -> Iterator[FakeSour
 
 
 @pytest.fixture
-async def erp(engine: Engine, clock: FixedClock, fake: FakeSource, tmp_path: Path) -> AsyncIterator[Harness]:
+async def erp(
+    engine: Engine, clock: FixedClock, fake: FakeSource, tmp_path: Path
+) -> AsyncIterator[Harness]:
     settings = connect(engine, clock, fake, tmp_path)
     async with httpx.AsyncClient(timeout=10) as client:
         yield Harness(engine, clock, fake, client, settings, tmp_path, Policy())

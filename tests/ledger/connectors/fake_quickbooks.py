@@ -61,8 +61,13 @@ class FakeQuickBooks:
         if self.failures:
             status, headers = self.failures.pop(0)
             return httpx.Response(status, headers=headers, json={"Fault": {"type": "SystemFault"}})
-        if request.headers.get("Authorization") != f"Bearer {self.access_token}" or not self.access_valid:
-            return httpx.Response(401, json={"fault": {"error": [{"message": "message=AuthenticationFailed"}]}})
+        if (
+            request.headers.get("Authorization") != f"Bearer {self.access_token}"
+            or not self.access_valid
+        ):
+            return httpx.Response(
+                401, json={"fault": {"error": [{"message": "message=AuthenticationFailed"}]}}
+            )
         return None
 
     def _query(self, request: httpx.Request) -> httpx.Response:
@@ -115,7 +120,9 @@ class FakeQuickBooks:
         if request_id and request_id in self.request_ids:
             return httpx.Response(200, json=self.request_ids[request_id])
         note = json.loads(request.content)
-        attachable = {"Attachable": {**note, "Id": str(5000000000 + len(self.notes)), "SyncToken": "0"}}
+        attachable = {
+            "Attachable": {**note, "Id": str(5000000000 + len(self.notes)), "SyncToken": "0"}
+        }
         self.notes.append(attachable["Attachable"])
         if request_id:
             self.request_ids[request_id] = attachable
@@ -198,7 +205,9 @@ class FakeQuickBooks:
         for line in payment["Line"]:
             for linked in line["LinkedTxn"]:
                 invoice = self.objects["Invoice"][linked["TxnId"]]
-                invoice["Balance"] = _money(Decimal(str(invoice["Balance"])) + Decimal(str(line["Amount"])))
+                invoice["Balance"] = _money(
+                    Decimal(str(invoice["Balance"])) + Decimal(str(line["Amount"]))
+                )
                 self._touch(invoice)
         self.deleted["Payment"][pid] = self.clock.now().isoformat()
 
@@ -215,7 +224,11 @@ class FakeQuickBooks:
                       now + timedelta(days=100))  # fmt: skip
 
     def settings(self) -> dict[str, Any]:
-        return {"client_id": "qbo-client", "client_secret": "qbo-secret", "webhook_verifier": VERIFIER}
+        return {
+            "client_id": "qbo-client",
+            "client_secret": "qbo-secret",
+            "webhook_verifier": VERIFIER,
+        }
 
     def small_pages(self, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
         monkeypatch.setattr(qbo, "PAGE_SIZE", size)
@@ -224,11 +237,24 @@ class FakeQuickBooks:
         entity = {"customer": "Customer", "invoice": "Invoice", "payment": "Payment",
                   "credit_memo": "CreditMemo"}  # fmt: skip
         body = json.dumps(
-            {"eventNotifications": [{"realmId": REALM, "dataChangeEvent": {"entities": [
-                {"name": entity[kind], "id": rid, "operation": op.capitalize(),
-                 "lastUpdated": self.clock.now().isoformat()}
-                for kind, rid, op in changes
-            ]}}]}  # fmt: skip
+            {
+                "eventNotifications": [
+                    {
+                        "realmId": REALM,
+                        "dataChangeEvent": {
+                            "entities": [
+                                {
+                                    "name": entity[kind],
+                                    "id": rid,
+                                    "operation": op.capitalize(),
+                                    "lastUpdated": self.clock.now().isoformat(),
+                                }
+                                for kind, rid, op in changes
+                            ]
+                        },
+                    }
+                ]
+            }  # fmt: skip
         ).encode()
         return body, {"intuit-signature": signature(VERIFIER, body)}
 

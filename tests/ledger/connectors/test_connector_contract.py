@@ -141,7 +141,7 @@ async def test_void_and_delete(erp: Harness) -> None:
     assert _count(erp.engine, Payment) == 0 and _count(erp.engine, PaymentAllocation) == 0
     assert _invoice(erp.engine, "1038").open_cents == 10_000
     details = " | ".join(e.detail for e in _events(erp.engine, EventKind.SOURCE_CHANGE))
-    assert "voided" in details and "deleted" in details
+    assert "1037 was voided" in details and "payment 900 was" in details
 
 
 async def test_paging(erp: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -323,14 +323,20 @@ async def test_webhook_signature_valid_forged_replayed(erp: Harness) -> None:
     later(erp.clock)
     erp.fake.pay("900", "130", "362.07")
     woken: list[str] = []
-    app = Starlette(routes=webhook_routes(erp.engine, erp.clock, webhook_verifiers(erp.engine, erp.settings), woken.append))
+    app = Starlette(
+        routes=webhook_routes(
+            erp.engine, erp.clock, webhook_verifiers(erp.engine, erp.settings), woken.append
+        )
+    )
     client = TestClient(app)
     body, headers = erp.fake.webhook([("payment", "900", "create"), ("invoice", "130", "update")])
     path = f"/webhooks/{erp.fake.name}"
 
-    forged = client.post(path, content=body, headers={k: "AAAA" + v[4:] for k, v in headers.items()})
+    forged = client.post(
+        path, content=body, headers={k: "AAAA" + v[4:] for k, v in headers.items()}
+    )
     assert forged.status_code == 401 and _count(erp.engine, WebhookReceipt) == 0
-    tampered = client.post(path, content=body.replace(b"900", b"901"), headers=headers)
+    tampered = client.post(path, content=body.replace(b"130", b"131"), headers=headers)
     assert tampered.status_code == 401
     valid = client.post(path, content=body, headers=headers)
     assert valid.status_code == 200 and woken == [erp.fake.name]

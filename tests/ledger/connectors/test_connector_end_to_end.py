@@ -36,7 +36,9 @@ def _outbound(erp: Harness) -> list[Message]:
     with open_session(erp.engine) as session:
         return list(
             session.exec(
-                select(Message).where(Message.direction == Direction.OUTBOUND.value).order_by(col(Message.id))
+                select(Message)
+                .where(Message.direction == Direction.OUTBOUND.value)
+                .order_by(col(Message.id))
             )
         )
 
@@ -61,7 +63,10 @@ async def test_paid_in_the_source_stops_the_reminders(erp: Harness) -> None:
     if erp.fake.name in verifiers:
         client = TestClient(Starlette(routes=webhook_routes(erp.engine, erp.clock, verifiers)))
         body, headers = erp.fake.webhook([("payment", "900", "create")])
-        assert client.post(f"/webhooks/{erp.fake.name}", content=body, headers=headers).status_code == 200
+        assert (
+            client.post(f"/webhooks/{erp.fake.name}", content=body, headers=headers).status_code
+            == 200
+        )
     await erp.sync()
     with open_session(erp.engine) as session:
         invoice = session.exec(select(Invoice).where(Invoice.number == "1037")).one()
