@@ -58,17 +58,29 @@ class Company:
         self.requests = 0
 
     def customer(self, n: int) -> dict[str, Any]:
-        return {"Id": str(n), "DisplayName": f"Customer {n}", "PrimaryEmailAddr": {"Address": f"ap@c{n}.example"},
-                "CurrencyRef": {"value": "USD"}, "MetaData": {"LastUpdatedTime": NOW.isoformat()}}  # fmt: skip
+        return {
+            "Id": str(n),
+            "DisplayName": f"Customer {n}",
+            "PrimaryEmailAddr": {"Address": f"ap@c{n}.example"},
+            "CurrencyRef": {"value": "USD"},
+            "MetaData": {"LastUpdatedTime": NOW.isoformat()},
+        }
 
     def invoice(self, n: int) -> dict[str, Any]:
         due = date(2026, 12, 1) - timedelta(days=n % 120)
         total = 100 + (n % 900) + 0.25
-        return {"Id": str(n), "DocNumber": f"B-{n:06d}", "TxnDate": (due - timedelta(days=30)).isoformat(),
-                "DueDate": due.isoformat(), "TotalAmt": total, "Balance": total if n % 4 else 0,
-                "CustomerRef": {"value": str(1 + n % self.customers)}, "CurrencyRef": {"value": "USD"},
-                "Line": [{"Description": "Consulting services", "Amount": total}],
-                "MetaData": {"LastUpdatedTime": NOW.isoformat()}}  # fmt: skip
+        return {
+            "Id": str(n),
+            "DocNumber": f"B-{n:06d}",
+            "TxnDate": (due - timedelta(days=30)).isoformat(),
+            "DueDate": due.isoformat(),
+            "TotalAmt": total,
+            "Balance": total if n % 4 else 0,
+            "CustomerRef": {"value": str(1 + n % self.customers)},
+            "CurrencyRef": {"value": "USD"},
+            "Line": [{"Description": "Consulting services", "Amount": total}],
+            "MetaData": {"LastUpdatedTime": NOW.isoformat()},
+        }
 
     def query(self, request: httpx.Request) -> httpx.Response:
         time.sleep(self.latency_s)
@@ -77,9 +89,10 @@ class Company:
         if match is None:
             return httpx.Response(200, json={"QueryResponse": {}})
         entity, start, size = match.group(1), int(match.group(2)), int(match.group(3))
-        count, make = {"Customer": (self.customers, self.customer), "Invoice": (self.invoices, self.invoice)}.get(
-            entity, (0, self.invoice)
-        )  # fmt: skip
+        count, make = {
+            "Customer": (self.customers, self.customer),
+            "Invoice": (self.invoices, self.invoice),
+        }.get(entity, (0, self.invoice))
         rows = [make(n) for n in range(start, min(start + size, count + 1))]
         body: dict[str, Any] = {
             "QueryResponse": {entity: rows} if rows else {},
@@ -130,13 +143,22 @@ async def run(invoices: int, latency_ms: float, notes: int) -> dict[str, Any]:
                     connection.execute(
                         insert(WriteBack),
                         [
-                            {"source": "quickbooks", "idempotency_key": uuid.uuid4().hex, "customer_id": None,
-                             "target_kind": "invoice", "target_id": str(1 + n), "action": "send_email",
-                             "text": f"recoup: email sent: reminder about B-{1 + n:06d}", "status": "pending",
-                             "attempts": 0, "created_at": NOW, "next_attempt_at": NOW}
+                            {
+                                "source": "quickbooks",
+                                "idempotency_key": uuid.uuid4().hex,
+                                "customer_id": None,
+                                "target_kind": "invoice",
+                                "target_id": str(1 + n),
+                                "action": "send_email",
+                                "text": f"recoup: email sent: reminder about B-{1 + n:06d}",
+                                "status": "pending",
+                                "attempts": 0,
+                                "created_at": NOW,
+                                "next_attempt_at": NOW,
+                            }
                             for n in range(notes)
                         ],
-                    )  # fmt: skip
+                    )
                 started = time.perf_counter()
                 delivered = 0
                 while delivered < notes:

@@ -67,9 +67,15 @@ def connect(
             async def finish() -> Tenant:
                 async with httpx.AsyncClient(timeout=30) as client:
                     return await finish_consent(
-                        source, returned, state, engine=ws.engine, settings=erp, client=client,
-                        clock=ws.clock, home=ws.settings.home,
-                    )  # fmt: skip
+                        source,
+                        returned,
+                        state,
+                        engine=ws.engine,
+                        settings=erp,
+                        client=client,
+                        clock=ws.clock,
+                        home=ws.settings.home,
+                    )
 
             tenant = asyncio.run(finish())
     except (NotConnected, ConsentRefused, httpx.HTTPError) as exc:
@@ -79,20 +85,9 @@ def connect(
 
 
 async def _connect_netsuite(ws: Workspace, erp: object) -> object:
-    from recoup.ledger.connectors.netsuite.connector import TokenMinter
-    from recoup.ledger.connectors.settings import ErpSettings
-    from recoup.ledger.connectors.sync.connect import Tenant, save_source
     from recoup.ledger.connectors.sync.grants import NotConnected
 
-    assert isinstance(erp, ErpSettings)
-    if erp.netsuite is None:
-        raise NotConnected("NetSuite is not configured (RECOUP_ERP_NETSUITE__ACCOUNT_ID …)")
-    async with httpx.AsyncClient(timeout=30) as client:
-        tokens = await TokenMinter(client, erp.netsuite, ws.clock).mint()
-    tenant = Tenant(erp.netsuite.account_id, erp.netsuite.account_id)
-    save_source(ws.engine, "netsuite", tenant, tokens, settings=erp, clock=ws.clock,
-                home=ws.settings.home)  # fmt: skip
-    return tenant
+    raise NotConnected("the NetSuite connector is not built yet (see docs/connectors.md)")
 
 
 def sync(
@@ -110,8 +105,11 @@ def sync(
     erp = load_erp_settings(ctx.obj)
     names = [source] if source else connected_sources(ws.engine)
     if not names:
-        typer.secho("no source is connected: run `recoup connect quickbooks|xero|netsuite`",
-                    fg=typer.colors.YELLOW, err=True)  # fmt: skip
+        typer.secho(
+            "no source is connected: run `recoup connect quickbooks|xero|netsuite`",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
         raise typer.Exit(1)
     failed = False
 
@@ -121,10 +119,18 @@ def sync(
             for name in names:
                 with console.status(f"{name}: syncing …") as status:
                     outcome = await sync_and_deliver(
-                        name, engine=ws.engine, settings=erp, client=client, clock=ws.clock,
-                        policy=ws.policy, home=ws.settings.home, full=full,
-                        on_page=lambda r: status.update(f"{r.source}: {r.records} records, {r.pages} pages"),
-                    )  # fmt: skip
+                        name,
+                        engine=ws.engine,
+                        settings=erp,
+                        client=client,
+                        clock=ws.clock,
+                        policy=ws.policy,
+                        home=ws.settings.home,
+                        full=full,
+                        on_page=lambda r: status.update(
+                            f"{r.source}: {r.records} records, {r.pages} pages"
+                        ),
+                    )
                 console.print(outcome.summary())
                 failed = failed or outcome.failed
 
@@ -160,9 +166,15 @@ def connections(ctx: typer.Context) -> None:
         if row["failed_write_backs"]:
             backlog += f", {row['failed_write_backs']} failed"
         table.add_row(
-            row["source"], row["tenant"], row["status"], row["last_sync_at"] or "never", lag,
-            str(row["records_synced"]), backlog, row["last_error"] or "",
-        )  # fmt: skip
+            row["source"],
+            row["tenant"],
+            row["status"],
+            row["last_sync_at"] or "never",
+            lag,
+            str(row["records_synced"]),
+            backlog,
+            row["last_error"] or "",
+        )
     console.print(table)
 
 

@@ -114,12 +114,19 @@ async def run_daemon(
                 ),
                 asyncio.create_task(
                     _outbox_loop(
-                        engine, transport, sent_copy, settings, policy, status, wake, stop_event,
+                        engine,
+                        transport,
+                        sent_copy,
+                        settings,
+                        policy,
+                        status,
+                        wake,
+                        stop_event,
                         clock,
                     ),
                     name="outbox",
                 ),
-            ]  # fmt: skip
+            ]
             tasks.append(asyncio.create_task(erp.run(stop_event), name="erp"))
             if notifier is not None:
                 tasks.append(

@@ -22,8 +22,14 @@ log = structlog.get_logger(__name__)
 
 
 class ErpLoop:
-    def __init__(self, engine: Engine, clock: Clock, policy: Policy, home: Path,
-                 settings: ErpSettings | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        policy: Policy,
+        home: Path,
+        settings: ErpSettings | None = None,
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.policy = policy
@@ -51,9 +57,14 @@ class ErpLoop:
                     if stop.is_set():
                         break
                     outcome = await sync_and_deliver(
-                        name, engine=self.engine, settings=self.settings, client=client,
-                        clock=self.clock, policy=self.policy, home=self.home,
-                    )  # fmt: skip
+                        name,
+                        engine=self.engine,
+                        settings=self.settings,
+                        client=client,
+                        clock=self.clock,
+                        policy=self.policy,
+                        home=self.home,
+                    )
                     if outcome.failed:
                         log.warning("erp_sync_failed", source=name, summary=outcome.summary())
                 await _nap(stop, self.wake, self.settings.sync_interval_s)

@@ -99,9 +99,10 @@ class FakeQuickBooks:
         blocks = []
         for entity in request.url.params["entities"].split(","):
             changed = [
-                o for o in self.objects[entity].values()
+                o
+                for o in self.objects[entity].values()
                 if datetime.fromisoformat(o["MetaData"]["LastUpdatedTime"]) >= since
-            ]  # fmt: skip
+            ]
             changed += [
                 {"domain": "QBO", "status": "Deleted", "Id": i, "MetaData": {"LastUpdatedTime": at}}
                 for i, at in self.deleted[entity].items()
@@ -155,26 +156,45 @@ class FakeQuickBooks:
 
     def customer(self, cid: str, name: str, email: str, currency: str = "USD") -> None:
         obj = template("quickbooks", "customer_read.json", "Customer")
-        obj.update(Id=cid, DisplayName=name, CompanyName=name, PrimaryEmailAddr={"Address": email},
-                   CurrencyRef={"value": currency})  # fmt: skip
+        obj.update(
+            Id=cid,
+            DisplayName=name,
+            CompanyName=name,
+            PrimaryEmailAddr={"Address": email},
+            CurrencyRef={"value": currency},
+        )
         self._touch(obj)
         self.objects["Customer"][cid] = obj
 
-    def invoice(self, iid: str, cid: str, number: str, total: str, due: date,
-                currency: str = "USD") -> None:  # fmt: skip
+    def invoice(
+        self, iid: str, cid: str, number: str, total: str, due: date, currency: str = "USD"
+    ) -> None:
         obj = template("quickbooks", "invoice_read.json", "Invoice")
-        obj.update(Id=iid, DocNumber=number, TotalAmt=_money(total), Balance=_money(total),
-                   DueDate=due.isoformat(), TxnDate=(due - timedelta(days=30)).isoformat(),
-                   CustomerRef={"value": cid}, CurrencyRef={"value": currency})  # fmt: skip
+        obj.update(
+            Id=iid,
+            DocNumber=number,
+            TotalAmt=_money(total),
+            Balance=_money(total),
+            DueDate=due.isoformat(),
+            TxnDate=(due - timedelta(days=30)).isoformat(),
+            CustomerRef={"value": cid},
+            CurrencyRef={"value": currency},
+        )
         self._touch(obj)
         self.objects["Invoice"][iid] = obj
 
     def pay(self, pid: str, iid: str, amount: str) -> None:
         invoice = self.objects["Invoice"][iid]
         obj = template("quickbooks", "payment_read.json", "Payment")
-        obj.update(Id=pid, TotalAmt=_money(amount), UnappliedAmt=0, CustomerRef=invoice["CustomerRef"],
-                   CurrencyRef=invoice["CurrencyRef"], TxnDate=self.clock.now().date().isoformat(),
-                   Line=[{"Amount": _money(amount), "LinkedTxn": [{"TxnId": iid, "TxnType": "Invoice"}]}])  # fmt: skip
+        obj.update(
+            Id=pid,
+            TotalAmt=_money(amount),
+            UnappliedAmt=0,
+            CustomerRef=invoice["CustomerRef"],
+            CurrencyRef=invoice["CurrencyRef"],
+            TxnDate=self.clock.now().date().isoformat(),
+            Line=[{"Amount": _money(amount), "LinkedTxn": [{"TxnId": iid, "TxnType": "Invoice"}]}],
+        )
         self._touch(obj)
         self.objects["Payment"][pid] = obj
         invoice["Balance"] = _money(Decimal(str(invoice["Balance"])) - Decimal(amount))
@@ -193,8 +213,14 @@ class FakeQuickBooks:
     def credit(self, mid: str, iid: str, amount: str) -> None:
         invoice = self.objects["Invoice"][iid]
         obj = template("quickbooks", "creditmemo_read.json", "CreditMemo")
-        obj.update(Id=mid, DocNumber=f"CM-{mid}", TotalAmt=_money(amount), RemainingCredit=0,
-                   CustomerRef=invoice["CustomerRef"], TxnDate=self.clock.now().date().isoformat())  # fmt: skip
+        obj.update(
+            Id=mid,
+            DocNumber=f"CM-{mid}",
+            TotalAmt=_money(amount),
+            RemainingCredit=0,
+            CustomerRef=invoice["CustomerRef"],
+            TxnDate=self.clock.now().date().isoformat(),
+        )
         self._touch(obj)
         self.objects["CreditMemo"][mid] = obj
         invoice["Balance"] = _money(Decimal(str(invoice["Balance"])) - Decimal(amount))
@@ -220,8 +246,12 @@ class FakeQuickBooks:
         self.access_valid = False
 
     def tokens(self, now: datetime) -> Tokens:
-        return Tokens(self.access_token, now + timedelta(hours=1), self.refresh_token,
-                      now + timedelta(days=100))  # fmt: skip
+        return Tokens(
+            self.access_token,
+            now + timedelta(hours=1),
+            self.refresh_token,
+            now + timedelta(days=100),
+        )
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -234,8 +264,12 @@ class FakeQuickBooks:
         monkeypatch.setattr(qbo, "PAGE_SIZE", size)
 
     def webhook(self, changes: list[tuple[str, str, str]]) -> tuple[bytes, dict[str, str]]:
-        entity = {"customer": "Customer", "invoice": "Invoice", "payment": "Payment",
-                  "credit_memo": "CreditMemo"}  # fmt: skip
+        entity = {
+            "customer": "Customer",
+            "invoice": "Invoice",
+            "payment": "Payment",
+            "credit_memo": "CreditMemo",
+        }
         body = json.dumps(
             {
                 "eventNotifications": [
@@ -254,12 +288,13 @@ class FakeQuickBooks:
                         },
                     }
                 ]
-            }  # fmt: skip
+            }
         ).encode()
         return body, {"intuit-signature": signature(VERIFIER, body)}
 
     def note_texts(self, target_id: str) -> list[str]:
         return [
-            n["Note"] for n in self.notes
+            n["Note"]
+            for n in self.notes
             if any(ref["EntityRef"]["value"] == target_id for ref in n["AttachableRef"])
-        ]  # fmt: skip
+        ]

@@ -21,8 +21,13 @@ from tests.ledger.connectors.harness import template
 
 TENANT = "70784a63-d24b-46a9-a4db-0e70a274b056"
 WEBHOOK_KEY = "xero-webhook-key"
-LISTS = {"Contacts": "ContactID", "Invoices": "InvoiceID", "Payments": "PaymentID",
-         "CreditNotes": "CreditNoteID", "Overpayments": "OverpaymentID"}  # fmt: skip
+LISTS = {
+    "Contacts": "ContactID",
+    "Invoices": "InvoiceID",
+    "Payments": "PaymentID",
+    "CreditNotes": "CreditNoteID",
+    "Overpayments": "OverpaymentID",
+}
 _ITEM = re.compile(rf"{re.escape(xero.API_URL)}/(\w+)(?:/([^/]+))?(?:/(History))?$")
 
 
@@ -118,8 +123,15 @@ class FakeXero:
         self.access_token = f"xero-access-{self.refreshes + 1}"
         self.refresh_token = f"xero-refresh-{self.refreshes + 1}"  # Xero rotates every time
         self.access_valid = True
-        return httpx.Response(200, json={"access_token": self.access_token, "expires_in": 1800,
-                                         "token_type": "Bearer", "refresh_token": self.refresh_token})  # fmt: skip
+        return httpx.Response(
+            200,
+            json={
+                "access_token": self.access_token,
+                "expires_in": 1800,
+                "token_type": "Bearer",
+                "refresh_token": self.refresh_token,
+            },
+        )
 
     # --- changing the books ------------------------------------------------------------
 
@@ -129,20 +141,37 @@ class FakeXero:
     def customer(self, cid: str, name: str, email: str, currency: str = "USD") -> None:
         obj = template("xero", "contacts_get.json", "Contacts")[0]
         first, *others = [e.strip() for e in email.split(",")]
-        obj.update(ContactID=cid, Name=name, EmailAddress=first, DefaultCurrency=currency,
-                   ContactPersons=[{"FirstName": "", "LastName": "", "EmailAddress": e,
-                                    "IncludeInEmails": True} for e in others])  # fmt: skip
+        obj.update(
+            ContactID=cid,
+            Name=name,
+            EmailAddress=first,
+            DefaultCurrency=currency,
+            ContactPersons=[
+                {"FirstName": "", "LastName": "", "EmailAddress": e, "IncludeInEmails": True}
+                for e in others
+            ],
+        )
         self._touch(obj)
         self.objects["Contacts"][cid] = obj
 
-    def invoice(self, iid: str, cid: str, number: str, total: str, due: date,
-                currency: str = "USD") -> None:  # fmt: skip
+    def invoice(
+        self, iid: str, cid: str, number: str, total: str, due: date, currency: str = "USD"
+    ) -> None:
         obj = template("xero", "invoices_get.json", "Invoices")[0]
         issued, due_at = _day(due - timedelta(days=30)), _day(due)
-        obj.update(InvoiceID=iid, InvoiceNumber=number, Contact={"ContactID": cid},
-                   Total=float(total), AmountDue=float(total), AmountPaid=0.0, CurrencyCode=currency,
-                   Date=issued["ms"], DateString=issued["iso"], DueDate=due_at["ms"],
-                   DueDateString=due_at["iso"])  # fmt: skip
+        obj.update(
+            InvoiceID=iid,
+            InvoiceNumber=number,
+            Contact={"ContactID": cid},
+            Total=float(total),
+            AmountDue=float(total),
+            AmountPaid=0.0,
+            CurrencyCode=currency,
+            Date=issued["ms"],
+            DateString=issued["iso"],
+            DueDate=due_at["ms"],
+            DueDateString=due_at["iso"],
+        )
         self._touch(obj)
         self.objects["Invoices"][iid] = obj
 
@@ -155,9 +184,17 @@ class FakeXero:
     def pay(self, pid: str, iid: str, amount: str) -> None:
         invoice = self.objects["Invoices"][iid]
         obj = template("xero", "payments_get.json", "Payments")[0]
-        obj.update(PaymentID=pid, Amount=float(amount), Date=_day(self.clock.now().date())["ms"],
-                   Invoice={"InvoiceID": iid, "InvoiceNumber": invoice["InvoiceNumber"],
-                            "CurrencyCode": invoice["CurrencyCode"], "Contact": invoice["Contact"]})  # fmt: skip
+        obj.update(
+            PaymentID=pid,
+            Amount=float(amount),
+            Date=_day(self.clock.now().date())["ms"],
+            Invoice={
+                "InvoiceID": iid,
+                "InvoiceNumber": invoice["InvoiceNumber"],
+                "CurrencyCode": invoice["CurrencyCode"],
+                "Contact": invoice["Contact"],
+            },
+        )
         self._touch(obj)
         self.objects["Payments"][pid] = obj
         self._owe(invoice, Decimal(amount))
@@ -176,9 +213,14 @@ class FakeXero:
     def credit(self, mid: str, iid: str, amount: str) -> None:
         invoice = self.objects["Invoices"][iid]
         obj = template("xero", "creditnotes_get.json", "CreditNotes")[0]
-        obj.update(CreditNoteID=mid, CreditNoteNumber=f"CN-{mid}", Total=float(amount),
-                   Contact=invoice["Contact"], Date=_day(self.clock.now().date())["ms"],
-                   Allocations=[{"Amount": float(amount), "Invoice": {"InvoiceID": iid}}])  # fmt: skip
+        obj.update(
+            CreditNoteID=mid,
+            CreditNoteNumber=f"CN-{mid}",
+            Total=float(amount),
+            Contact=invoice["Contact"],
+            Date=_day(self.clock.now().date())["ms"],
+            Allocations=[{"Amount": float(amount), "Invoice": {"InvoiceID": iid}}],
+        )
         self._touch(obj)
         self.objects["CreditNotes"][mid] = obj
         self._owe(invoice, Decimal(amount))
@@ -199,8 +241,12 @@ class FakeXero:
         self.access_valid = False
 
     def tokens(self, now: datetime) -> Tokens:
-        return Tokens(self.access_token, now + timedelta(minutes=30), self.refresh_token,
-                      now + timedelta(days=60))  # fmt: skip
+        return Tokens(
+            self.access_token,
+            now + timedelta(minutes=30),
+            self.refresh_token,
+            now + timedelta(days=60),
+        )
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -215,13 +261,26 @@ class FakeXero:
     def webhook(self, changes: list[tuple[str, str, str]]) -> tuple[bytes, dict[str, str]]:
         category = {"invoice": "INVOICE", "customer": "CONTACT", "credit_memo": "CREDITNOTE"}
         events = [
-            {"resourceUrl": f"{xero.API_URL}/Invoices/{rid}", "resourceId": rid,
-             "eventDateUtc": self.clock.now().isoformat(), "eventType": op.upper(),
-             "eventCategory": category[kind], "tenantId": TENANT, "tenantType": "ORGANISATION"}
-            for kind, rid, op in changes if kind in category
-        ]  # fmt: skip
-        body = json.dumps({"events": events, "firstEventSequence": 1, "lastEventSequence": len(events),
-                           "entropy": "S0m3r4Nd0mt3xt"}).encode()  # fmt: skip
+            {
+                "resourceUrl": f"{xero.API_URL}/Invoices/{rid}",
+                "resourceId": rid,
+                "eventDateUtc": self.clock.now().isoformat(),
+                "eventType": op.upper(),
+                "eventCategory": category[kind],
+                "tenantId": TENANT,
+                "tenantType": "ORGANISATION",
+            }
+            for kind, rid, op in changes
+            if kind in category
+        ]
+        body = json.dumps(
+            {
+                "events": events,
+                "firstEventSequence": 1,
+                "lastEventSequence": len(events),
+                "entropy": "S0m3r4Nd0mt3xt",
+            }
+        ).encode()
         return body, {"x-xero-signature": signature(WEBHOOK_KEY, body)}
 
     def note_texts(self, target_id: str) -> list[str]:

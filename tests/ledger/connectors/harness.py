@@ -55,8 +55,9 @@ class FakeSource(Protocol):
 
     def install(self, router: respx.MockRouter) -> None: ...
     def customer(self, cid: str, name: str, email: str, currency: str = "USD") -> None: ...
-    def invoice(self, iid: str, cid: str, number: str, total: str, due: date,
-                currency: str = "USD") -> None: ...  # fmt: skip
+    def invoice(
+        self, iid: str, cid: str, number: str, total: str, due: date, currency: str = "USD"
+    ) -> None: ...
     def pay(self, pid: str, iid: str, amount: str) -> None: ...
     def void(self, iid: str) -> None: ...
     def move_due(self, iid: str, due: date) -> None: ...
@@ -84,9 +85,14 @@ class Harness:
 
     def connector(self) -> SourceConnector:
         return build_connector(
-            self.fake.name, self.engine, self.settings, self.client, self.clock,
-            home=self.home, sleep=no_sleep,
-        )  # fmt: skip
+            self.fake.name,
+            self.engine,
+            self.settings,
+            self.client,
+            self.clock,
+            home=self.home,
+            sleep=no_sleep,
+        )
 
     def sync_engine(self) -> SyncEngine:
         return SyncEngine(self.engine, self.connector(), clock=self.clock, policy=self.policy)

@@ -282,8 +282,14 @@ async def test_write_back_is_delivered_exactly_once_across_a_crash(erp: Harness)
     await erp.sync()
     with open_session(erp.engine) as session:
         owner = session.exec(select(Customer).where(Customer.name == "Red Rock Diner")).one()
-        audit.record(session, at=erp.clock.now(), actor="agent", action="escalate",
-                     reason="asks for a payment plan", customer_id=owner.id)  # fmt: skip
+        audit.record(
+            session,
+            at=erp.clock.now(),
+            actor="agent",
+            action="escalate",
+            reason="asks for a payment plan",
+            customer_id=owner.id,
+        )
         session.commit()
         queued = session.exec(select(WriteBack)).one()
     assert queued.status == WriteBackStatus.PENDING.value and queued.target_kind == "customer"
@@ -311,8 +317,14 @@ async def test_acts_on_unlinked_accounts_queue_nothing(erp: Harness) -> None:
         other = Customer(ref="CSV-1", name="From a CSV")
         session.add(other)
         session.flush()
-        audit.record(session, at=erp.clock.now(), actor="agent", action="escalate",
-                     reason="x", customer_id=other.id)  # fmt: skip
+        audit.record(
+            session,
+            at=erp.clock.now(),
+            actor="agent",
+            action="escalate",
+            reason="x",
+            customer_id=other.id,
+        )
         session.commit()
     assert _count(erp.engine, WriteBack) == 0
 

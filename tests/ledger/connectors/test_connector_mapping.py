@@ -66,8 +66,11 @@ def test_quickbooks_webhooks_legacy_and_cloudevents() -> None:
 def test_xero_invoice_and_contact_examples() -> None:
     record = xero.invoice(fixture("xero", "invoices_get.json")["Invoices"][0])
     assert (record.number, record.currency, record.total_cents, record.balance_cents) == (
-        "OIT00546", "NZD", 57_500, 57_500,
-    )  # fmt: skip
+        "OIT00546",
+        "NZD",
+        57_500,
+        57_500,
+    )
     assert (record.issue_date, record.due_date) == (date(2018, 2, 15), date(2018, 3, 1))
     assert record.po_number == "Ref 43" and record.description == "Monthly radio advertising"
     contact = xero.contact(fixture("xero", "contacts_get.json")["Contacts"][0])

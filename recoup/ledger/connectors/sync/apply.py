@@ -387,8 +387,9 @@ class _Applier:
         self.report.updated += 1
         self._announce(record, row, before, seen)
 
-    def _announce(self, record: SourceInvoice, row: Invoice, before: dict[str, Any],
-                  seen: dict[str, Any]) -> None:  # fmt: skip
+    def _announce(
+        self, record: SourceInvoice, row: Invoice, before: dict[str, Any], seen: dict[str, Any]
+    ) -> None:
         changes: list[str] = []
         if seen["status"] == InvoiceStatus.VOID.value and before["status"] != seen["status"]:
             changes.append(f"invoice {row.number} was voided in {self.source}")
@@ -473,7 +474,8 @@ class _Applier:
                 Kind.CREDIT_MEMO, record.id, memo.id or 0, {"amount": record.amount_cents}
             )
             self.report.created += 1
-            text = f"credit memo {number} of {format_money(record.amount_cents)} issued in {self.source}"
+            amount = format_money(record.amount_cents)
+            text = f"credit memo {number} of {amount} issued in {self.source}"
             audit.record(
                 self.session,
                 at=self.now,
@@ -503,8 +505,15 @@ class _Applier:
             return
         self.session.delete(memo)
         self.report.removed += 1
-        audit.record(self.session, at=self.now, actor="system", action="credit_memo_removed",
-                     reason=text, customer_id=memo.customer_id, detail={"source": self.source})  # fmt: skip
+        audit.record(
+            self.session,
+            at=self.now,
+            actor="system",
+            action="credit_memo_removed",
+            reason=text,
+            customer_id=memo.customer_id,
+            detail={"source": self.source},
+        )
         self.wake(memo.customer_id, EventKind.SOURCE_CHANGE, text, None)
 
     # --- payments ---------------------------------------------------------------
@@ -518,8 +527,10 @@ class _Applier:
         for record in records:
             self.touched_by_cash.update(a.invoice_id for a in record.allocations)
             link = self.link(Kind.PAYMENT, record.id)
-            seen = {"amount": record.amount_cents,
-                    "allocations": sorted([a.invoice_id, a.amount_cents] for a in record.allocations)}  # fmt: skip
+            seen = {
+                "amount": record.amount_cents,
+                "allocations": sorted([a.invoice_id, a.amount_cents] for a in record.allocations),
+            }
             if link is not None:
                 if record.voided:
                     self._remove_payment(link, f"payment {record.id} was voided in {self.source}")
@@ -566,7 +577,7 @@ class _Applier:
                 "payment": payment.ref,
                 "unapplied_cents": payment.unapplied_cents,
                 "source": self.source,
-            },  # fmt: skip
+            },
         )
         if not self.initial:
             self.wake(
@@ -625,8 +636,12 @@ class _Applier:
         link.seen = seen
         self.session.add(link)
         self.report.updated += 1
-        self.wake(payment.customer_id, EventKind.SOURCE_CHANGE,
-                  f"payment {payment.ref} was changed in {self.source}", payment.id)  # fmt: skip
+        self.wake(
+            payment.customer_id,
+            EventKind.SOURCE_CHANGE,
+            f"payment {payment.ref} was changed in {self.source}",
+            payment.id,
+        )
 
     def _remove_payment(self, link: SourceLink, text: str) -> None:
         payment = self.session.get(Payment, link.local_id)
@@ -639,8 +654,15 @@ class _Applier:
         )  # type: ignore[call-overload]
         self.session.delete(payment)
         self.report.removed += 1
-        audit.record(self.session, at=self.now, actor="system", action="payment_removed",
-                     reason=text, customer_id=payment.customer_id, detail={"source": self.source})  # fmt: skip
+        audit.record(
+            self.session,
+            at=self.now,
+            actor="system",
+            action="payment_removed",
+            reason=text,
+            customer_id=payment.customer_id,
+            detail={"source": self.source},
+        )
         self.wake(payment.customer_id, EventKind.SOURCE_CHANGE, text, None)
 
     # --- deletions --------------------------------------------------------------

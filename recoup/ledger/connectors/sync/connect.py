@@ -81,8 +81,16 @@ async def _xero_tenant(client: httpx.AsyncClient, tokens: Tokens) -> Tenant:
     return Tenant(str(first["tenantId"]), str(first.get("tenantName") or ""))
 
 
-def save_source(engine: Engine, name: str, tenant: Tenant, tokens: Tokens, *,
-                settings: ErpSettings, clock: Clock, home: Path) -> None:  # fmt: skip
+def save_source(
+    engine: Engine,
+    name: str,
+    tenant: Tenant,
+    tokens: Tokens,
+    *,
+    settings: ErpSettings,
+    clock: Clock,
+    home: Path,
+) -> None:
     sealer = sealer_for(settings, home, create=True)
     with open_session(engine) as session:
         connect_source(session, name, now=clock.now(), tenant_id=tenant.id, tenant_name=tenant.name)

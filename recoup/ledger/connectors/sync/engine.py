@@ -58,15 +58,17 @@ class SyncReport:
 
 
 class SyncEngine:
-    def __init__(self, engine: Engine, connector: SourceConnector, *, clock: Clock,
-                 policy: Policy) -> None:  # fmt: skip
+    def __init__(
+        self, engine: Engine, connector: SourceConnector, *, clock: Clock, policy: Policy
+    ) -> None:
         self.engine = engine
         self.connector = connector
         self.clock = clock
         self.policy = policy
 
-    async def run(self, *, full: bool = False,
-                  on_page: Callable[[SyncReport], None] | None = None) -> SyncReport:  # fmt: skip
+    async def run(
+        self, *, full: bool = False, on_page: Callable[[SyncReport], None] | None = None
+    ) -> SyncReport:
         name = self.connector.name
         report = SyncReport(name)
         with open_session(self.engine) as session:
@@ -171,9 +173,13 @@ class SyncEngine:
         now = self.clock.now()
         with open_session(self.engine) as session:
             applied = apply_page(
-                session, page, source=self.connector.name, prefix=self.connector.prefix,
-                now=now, policy=self.policy,
-            )  # fmt: skip
+                session,
+                page,
+                source=self.connector.name,
+                prefix=self.connector.prefix,
+                now=now,
+                policy=self.policy,
+            )
             self.checkpoint(session, page, receipt_ids)
             source = get_source(session, self.connector.name)
             if source is not None:

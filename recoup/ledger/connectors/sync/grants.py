@@ -66,8 +66,9 @@ class Tokens:
 Refresher = Callable[[Tokens], Awaitable[Tokens]]
 
 
-def save_grant(session: Session, source: str, tokens: Tokens, sealer: TokenSealer, *,
-               now: datetime) -> None:  # fmt: skip
+def save_grant(
+    session: Session, source: str, tokens: Tokens, sealer: TokenSealer, *, now: datetime
+) -> None:
     row = session.exec(select(OAuthGrant).where(OAuthGrant.source == source)).first()
     if row is None:
         row = OAuthGrant(source=source, sealed="", access_expires_at=now, refreshed_at=now)

@@ -99,8 +99,9 @@ def _tokens(data: dict[str, Any], now: datetime, app: OAuthApp, old: Tokens | No
     )
 
 
-async def exchange_code(client: httpx.AsyncClient, app: OAuthApp, code: str, *,
-                        now: datetime) -> Tokens:  # fmt: skip
+async def exchange_code(
+    client: httpx.AsyncClient, app: OAuthApp, code: str, *, now: datetime
+) -> Tokens:
     response = await client.post(
         app.token_url,
         headers=_basic(app),
@@ -113,8 +114,9 @@ async def exchange_code(client: httpx.AsyncClient, app: OAuthApp, code: str, *,
     return _tokens(response.json(), now, app, None)
 
 
-async def refresh_tokens(client: httpx.AsyncClient, app: OAuthApp, tokens: Tokens, *,
-                         now: datetime) -> Tokens:  # fmt: skip
+async def refresh_tokens(
+    client: httpx.AsyncClient, app: OAuthApp, tokens: Tokens, *, now: datetime
+) -> Tokens:
     if not tokens.refresh_token:
         raise GrantRevoked("no refresh token is stored")
     if tokens.refresh_expires_at is not None and tokens.refresh_expires_at <= now:
@@ -150,7 +152,7 @@ class CallbackCatcher:
         catcher = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 if urlparse(self.path).path != catcher.path:
                     self.send_response(404)
                     self.end_headers()

@@ -80,21 +80,16 @@ def build_connector(
         grants = GrantStore(engine, name, sealer, clock, refresh_xero)
         limiter = shared_limiter(name, tenant, xero.LIMITS)
         http = ProviderHttp(
-            client, limiter, grants, headers={"xero-tenant-id": tenant, "Accept": "application/json"},
-            sleep=sleep, on_response=xero.budget_listener(limiter),
-        )  # fmt: skip
+            client,
+            limiter,
+            grants,
+            headers={"xero-tenant-id": tenant, "Accept": "application/json"},
+            sleep=sleep,
+            on_response=xero.budget_listener(limiter),
+        )
         return xero.XeroConnector(http, tenant, clock)
     if name == "netsuite":
-        from recoup.ledger.connectors.netsuite import connector as netsuite
-
-        ns = settings.netsuite
-        if ns is None:
-            raise NotConnected("NetSuite is not configured (RECOUP_ERP_NETSUITE__ACCOUNT_ID …)")
-        minter = netsuite.TokenMinter(client, ns, clock)
-        grants = GrantStore(engine, name, sealer, clock, minter.refresh)
-        limits = netsuite.limits(ns.concurrency)
-        http = ProviderHttp(client, shared_limiter(name, tenant, limits), grants, sleep=sleep)
-        return netsuite.NetSuiteConnector(http, ns.account_id, clock)
+        raise NotConnected("the NetSuite connector is not built yet (see docs/connectors.md)")
     raise NotConnected(f"unknown source {name!r}; use one of {', '.join(SOURCES)}")
 
 

@@ -39,8 +39,15 @@ def oauth_app(client_id: str, client_secret: str, redirect_uri: str, scopes: str
     from datetime import timedelta
 
     # Xero rotates the refresh token at every use; one left unused expires after 60 days.
-    return OAuthApp(AUTHORIZE_URL, TOKEN_URL, client_id, client_secret, redirect_uri, scopes,
-                    refresh_lifetime=timedelta(days=60))  # fmt: skip
+    return OAuthApp(
+        AUTHORIZE_URL,
+        TOKEN_URL,
+        client_id,
+        client_secret,
+        redirect_uri,
+        scopes,
+        refresh_lifetime=timedelta(days=60),
+    )
 
 
 def budget_listener(limiter: RateLimiter) -> Callable[[httpx.Response], None]:
@@ -108,9 +115,11 @@ class XeroConnector:
                 elif since is None:
                     moved[path] = self.clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
                 state = {"endpoint": state["endpoint"] + 1, "page": 1, "since": moved, "high": None}
-            page.cursor = dict(state) if state["endpoint"] < len(ENDPOINTS) else {
-                "endpoint": 0, "page": 1, "since": state["since"], "high": None
-            }  # fmt: skip
+            page.cursor = (
+                dict(state)
+                if state["endpoint"] < len(ENDPOINTS)
+                else {"endpoint": 0, "page": 1, "since": state["since"], "high": None}
+            )
             yield page
             if page.cursor["endpoint"] == 0:
                 return
