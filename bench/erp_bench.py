@@ -30,7 +30,6 @@ from pydantic import SecretStr
 from sqlalchemy import insert
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.quickbooks import connector as qbo
 from recoup.ledger.connectors.settings import ErpSettings, QuickBooksSettings
 from recoup.ledger.connectors.sync.engine import SyncEngine
@@ -41,6 +40,7 @@ from recoup.ledger.connectors.sync.tables import WriteBack
 from recoup.ledger.connectors.sync.writeback import deliver_due
 from recoup.ledger.db import create_all, make_engine
 from recoup.ledger.db import session as open_session
+from recoup.policy import Policy
 
 REALM = "4620816365"
 BASE = f"{qbo.PRODUCTION_URL}/v3/company/{REALM}"

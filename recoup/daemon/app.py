@@ -114,20 +114,13 @@ async def run_daemon(
                 ),
                 asyncio.create_task(
                     _outbox_loop(
-                        engine,
-                        transport,
-                        sent_copy,
-                        settings,
-                        policy,
-                        status,
-                        wake,
-                        stop_event,
+                        engine, transport, sent_copy, settings, policy, status, wake, stop_event,
                         clock,
                     ),
                     name="outbox",
                 ),
-            ]
-            tasks.append(asyncio.create_task(erp.run(stop_event), name="erp"))
+                asyncio.create_task(erp.run(stop_event), name="erp"),
+            ]  # fmt: skip
             if notifier is not None:
                 tasks.append(
                     asyncio.create_task(

@@ -12,11 +12,11 @@ from sqlalchemy import Engine
 from starlette.routing import Route
 
 from recoup.clock import Clock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.settings import ErpSettings, load_erp_settings
 from recoup.ledger.connectors.sync.receiver import webhook_routes
 from recoup.ledger.connectors.sync.registry import webhook_verifiers
 from recoup.ledger.connectors.sync.service import connected_sources, sync_and_deliver
+from recoup.policy import Policy
 
 log = structlog.get_logger(__name__)
 

@@ -9,8 +9,8 @@ import respx
 from sqlalchemy import Engine
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.sync.limits import forget_limiters
+from recoup.policy import Policy
 from tests.ledger.connectors.fake_quickbooks import FakeQuickBooks
 from tests.ledger.connectors.fake_xero import FakeXero
 from tests.ledger.connectors.harness import FakeSource, Harness, connect

@@ -17,7 +17,6 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from recoup.clock import FixedClock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.settings import ErpSettings
 from recoup.ledger.connectors.sync.engine import SyncEngine, SyncReport
 from recoup.ledger.connectors.sync.grants import Tokens, save_grant
@@ -25,6 +24,7 @@ from recoup.ledger.connectors.sync.provider import SourceConnector
 from recoup.ledger.connectors.sync.registry import build_connector, sealer_for
 from recoup.ledger.connectors.sync.sources import connect_source
 from recoup.ledger.db import session as open_session
+from recoup.policy import Policy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from recoup.guardrails.policy import Policy
 from recoup.ledger import audit
 from recoup.ledger.cash import _keep_paid_promises
 from recoup.ledger.connectors.base import chunked
@@ -43,6 +42,7 @@ from recoup.ledger.models import (
     PaymentAllocation,
 )
 from recoup.money import format_money
+from recoup.policy import Policy
 
 MAX_WARNINGS = 50
 

@@ -18,7 +18,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from recoup.clock import Clock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.sync.apply import PageReport, apply_page, linked_ids
 from recoup.ledger.connectors.sync.grants import GrantRevoked, NotConnected
 from recoup.ledger.connectors.sync.provider import Change, SourceConnector
@@ -27,6 +26,7 @@ from recoup.ledger.connectors.sync.sources import get_source, load_cursor, save_
 from recoup.ledger.connectors.sync.tables import SourceLink, SourceStatus, WebhookReceipt
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import PaymentAllocation
+from recoup.policy import Policy
 
 RECEIPT_BATCH = 200
 

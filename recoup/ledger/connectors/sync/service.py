@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from recoup.clock import Clock
-from recoup.guardrails.policy import Policy
 from recoup.ledger.connectors.settings import ErpSettings
 from recoup.ledger.connectors.sync.engine import SyncEngine, SyncReport
 from recoup.ledger.connectors.sync.grants import NotConnected
@@ -21,6 +20,7 @@ from recoup.ledger.connectors.sync.secrets import SealingKeyError
 from recoup.ledger.connectors.sync.tables import SourceStatus, SyncSource
 from recoup.ledger.connectors.sync.writeback import DeliveryReport, deliver_due
 from recoup.ledger.db import session as open_session
+from recoup.policy import Policy
 
 
 @dataclass
