@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlmodel import select
 
 from recoup.cli.approvals import app as approvals_app
+from recoup.cli.connections import mount as mount_connections
 from recoup.cli.eval import eval_command
 from recoup.cli.failures import DEBUG_KEY, RecoupGroup
 from recoup.cli.outbox import app as outbox_app
@@ -330,6 +331,7 @@ app.add_typer(
     outbox_app, name="outbox", help="Queued and sent emails; `outbox show ID` prints one."
 )
 app.command("eval")(eval_command)
+mount_connections(app)
 
 
 def main() -> None:

@@ -30,12 +30,13 @@ import structlog
 import uvicorn
 from sqlalchemy import Engine
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 
 from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
 from recoup.chat import ModelClient
 from recoup.clock import Clock
+from recoup.daemon.erp import ErpLoop
 from recoup.daemon.health import DaemonStatus, health_routes
 from recoup.daemon.interrupted import close_interrupted_runs
 from recoup.daemon.recovery import release_dead_leases
@@ -110,6 +111,7 @@ async def run_daemon(
     if serve_http:
         log.info("approvals_page", **approvals_notice(settings))
     approvals = _approvals_app(engine, clock, settings, policy)
+    erp = ErpLoop(engine, clock, policy, settings.home)
     try:
         async with _approvals_lifespan(approvals) as notifier:
             tasks = [
@@ -125,6 +127,7 @@ async def run_daemon(
                     ),
                     name="outbox",
                 ),
+                asyncio.create_task(erp.run(stop_event), name="erp"),
             ]  # fmt: skip
             if notifier is not None:
                 tasks.append(
@@ -136,7 +139,9 @@ async def run_daemon(
             if serve_http:
                 tasks.append(
                     asyncio.create_task(
-                        _serve_http(settings, engine, status, clock, approvals, stop_event),
+                        _serve_http(
+                            settings, engine, status, clock, approvals, stop_event, erp.routes()
+                        ),
                         name="http",
                     )
                 )
@@ -403,8 +408,9 @@ async def _serve_http(
     clock: Clock,
     approvals: Starlette | None,
     stop: asyncio.Event,
+    webhooks: list[Route] | None = None,
 ) -> None:
-    routes = health_routes(engine, status, clock)
+    routes = health_routes(engine, status, clock) + list(webhooks or [])
     if approvals is not None:
         # Mounted at the root, after /health: its pages and /slack/interactivity
         # keep the paths they link to.

@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from recoup.clock import Clock
+from recoup.ledger.connectors.sync.status import health as connector_health
 from recoup.ledger.db import session as open_session
 from recoup.mail.imap_source import MailboxStatus
 from recoup.mail.outbox import outbox_depth
@@ -91,6 +92,7 @@ def health_report(
             "last_error": status.runner.last_error,
             "ticks": status.runner.runs,
         },
+        "connectors": connector_health(engine, now=clock.now()),
     }
     return db_ok, report
 

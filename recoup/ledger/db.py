@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session, SQLModel, create_engine
 
 from recoup.ledger import models  # noqa: F401  (registers the tables)
+from recoup.ledger.connectors.sync import tables, writeback_capture  # noqa: F401
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

@@ -102,6 +102,7 @@ class EventKind(StrEnum):
     AGING = "aging"
     DECISION = "decision"
     BOUNCE = "bounce"
+    SOURCE_CHANGE = "source_change"
 
 
 class Customer(SQLModel, table=True):

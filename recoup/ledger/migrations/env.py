@@ -2,6 +2,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from recoup.ledger import models  # noqa: F401
+from recoup.ledger.connectors.sync import tables  # noqa: F401
 
 connection = context.config.attributes.get("connection")
 if connection is None:

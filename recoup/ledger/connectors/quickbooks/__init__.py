@@ -1,0 +1,1 @@
+"""QuickBooks Online: query + Change Data Capture reads, webhooks, Attachable notes."""

@@ -1,0 +1,1 @@
+"""Xero: If-Modified-Since paged reads, webhooks, History & Notes write-back."""

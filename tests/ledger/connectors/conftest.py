@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+from sqlalchemy import Engine
+
+from recoup.clock import FixedClock
+from recoup.ledger.connectors.sync.limits import forget_limiters
+from recoup.policy import Policy
+from tests.ledger.connectors.fake_quickbooks import FakeQuickBooks
+from tests.ledger.connectors.fake_xero import FakeXero
+from tests.ledger.connectors.harness import FakeSource, Harness, connect
+
+PROVIDERS = {"quickbooks": FakeQuickBooks, "xero": FakeXero}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limiters() -> Iterator[None]:
+    forget_limiters()
+    yield
+    forget_limiters()
+
+
+@pytest.fixture(params=sorted(PROVIDERS))
+def fake(request: pytest.FixtureRequest, clock: FixedClock) -> Iterator[FakeSource]:
+    source = PROVIDERS[request.param](clock)
+    with respx.mock(assert_all_called=False) as router:
+        source.install(router)
+        yield source
+
+
+@pytest.fixture
+async def erp(
+    engine: Engine, clock: FixedClock, fake: FakeSource, tmp_path: Path
+) -> AsyncIterator[Harness]:
+    settings = connect(engine, clock, fake, tmp_path)
+    async with httpx.AsyncClient(timeout=10) as client:
+        yield Harness(engine, clock, fake, client, settings, tmp_path, Policy())
