@@ -142,8 +142,8 @@ def _number_kind(annotation: object) -> str:
         annotation = getattr(args[0], "__origin__", args[0])
         if annotation is Annotated:
             annotation = args[0].__args__[0]
-    kinds = {bool: "true or false", int: "an integer", float: "a number"}
-    return kinds.get(annotation, "")  # type: ignore[call-overload]
+    kinds: dict[object, str] = {bool: "true or false", int: "an integer", float: "a number"}
+    return kinds.get(annotation, "")
 
 
 def _check_tone(value: str) -> None:

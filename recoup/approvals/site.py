@@ -242,5 +242,5 @@ async def _reflect(app: Starlette, case_id: int) -> None:
         await notifier.reflect(case_id)
 
 
-def _no_case_page(request: Request) -> str:
+def _no_case_page(request: Request) -> pages.Html:
     return pages.error_page("Not found", f"There is no case #{request.path_params['case_id']}.")

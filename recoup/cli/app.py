@@ -21,6 +21,7 @@ from recoup.cli.connections import mount as mount_connections
 from recoup.cli.eval import eval_command
 from recoup.cli.failures import DEBUG_KEY, RecoupGroup
 from recoup.cli.outbox import app as outbox_app
+from recoup.cli.reader import app as reader_app
 from recoup.cli.tick_summary import tick_lines
 from recoup.cli.workspace import Workspace, open_workspace
 from recoup.errors import InputError, StorageError
@@ -327,6 +328,7 @@ def _progress() -> Progress:
 
 
 app.add_typer(approvals_app, name="approvals", help="Escalations awaiting a person.")
+app.add_typer(reader_app, name="reader", help="The reader of customer replies: train and measure.")
 app.add_typer(
     outbox_app, name="outbox", help="Queued and sent emails; `outbox show ID` prints one."
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import webbrowser
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import httpx
 import typer
@@ -12,6 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from recoup.cli.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from recoup.ledger.connectors.settings import ErpSettings
+    from recoup.ledger.connectors.sync.connect import Tenant
 
 console = Console()
 CALLBACK_TIMEOUT_S = 300.0
@@ -30,11 +34,7 @@ def connect(
 ) -> None:
     """Connect a system of record (OAuth consent in the browser; NetSuite: client credentials)."""
     from recoup.ledger.connectors.settings import load_erp_settings
-    from recoup.ledger.connectors.sync.connect import (
-        Tenant,
-        finish_consent,
-        oauth_app_for,
-    )
+    from recoup.ledger.connectors.sync.connect import finish_consent, oauth_app_for
     from recoup.ledger.connectors.sync.grants import NotConnected
     from recoup.ledger.connectors.sync.oauth import (
         CallbackCatcher,
@@ -84,7 +84,7 @@ def connect(
     console.print(f"{source} connected: {tenant.name or tenant.id}. Run `recoup sync {source}`.")
 
 
-async def _connect_netsuite(ws: Workspace, erp: object) -> object:
+async def _connect_netsuite(ws: Workspace, erp: ErpSettings) -> Tenant:
     from recoup.ledger.connectors.sync.grants import NotConnected
 
     raise NotConnected("the NetSuite connector is not built yet (see docs/connectors.md)")

@@ -52,15 +52,17 @@ def report_view(per_currency: list[Kpis], rates: Rates | None) -> Group:
     if rates is not None:
         money.add_column(f"all, in {rates.reporting}", justify="right", style="bold")
     for label, field in _MONEY_ROWS:
-        cells = [format_money(getattr(k, field), c) for k, c in zip(per_currency, currencies,
-                                                                     strict=True)]  # fmt: skip
+        amounts = [
+            format_money(getattr(k, field), c)
+            for k, c in zip(per_currency, currencies, strict=True)
+        ]
         if rates is not None:
             total = sum(
                 rates.convert(getattr(k, field), c)
                 for k, c in zip(per_currency, currencies, strict=True)
             )
-            cells.append(format_money(total, rates.reporting))
-        money.add_row(label, *cells)
+            amounts.append(format_money(total, rates.reporting))
+        money.add_row(label, *amounts)
     _rows(money, per_currency, _COUNT_ROWS, str, rates)
     _rows(money, per_currency, _DAY_ROWS, _days, rates)
     _rows(money, per_currency, (("Collection effectiveness (CEI)", "cei"),), _percent_value, rates)

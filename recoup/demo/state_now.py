@@ -84,8 +84,8 @@ def current_state(session: Session, customer: Customer, *, now: datetime) -> str
 
 def needs_you(session: Session) -> list[NeedsYou]:
     """The open cases, the most money at stake first."""
-    balances = dict(
-        session.exec(  # type: ignore[call-overload]
+    balances: dict[int, int] = dict(
+        session.exec(
             select(col(Invoice.customer_id), func.sum(col(Invoice.open_cents)))
             .where(Invoice.status == InvoiceStatus.OPEN.value)
             .group_by(col(Invoice.customer_id))
@@ -101,7 +101,7 @@ def needs_you(session: Session) -> list[NeedsYou]:
             case_id=case.id or 0,
             ref=customer.ref,
             name=customer.name,
-            at_stake_cents=int(balances.get(customer.id, 0) or 0),
+            at_stake_cents=int(balances.get(customer.id or 0, 0) or 0),
             currency=customer.currency,
             category=case.category,
             why=" ".join(case.reason.split())[:110],

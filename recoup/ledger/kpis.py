@@ -120,7 +120,7 @@ def ledger_currencies(session: Session) -> list[str]:
 
 def kpis_by_currency(session: Session, *, now: datetime, period_days: int = 90) -> list[Kpis]:
     """One set of KPIs per currency of the ledger (at least one, for an empty ledger)."""
-    currencies = ledger_currencies(session) or [None]
+    currencies: list[str | None] = [*ledger_currencies(session)] or [None]
     return [
         compute_kpis(session, now=now, period_days=period_days, currency=currency)
         for currency in currencies

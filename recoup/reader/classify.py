@@ -5,23 +5,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
-from recoup.reader.amounts import find_amounts, order_spans, phone_spans
 from recoup.reader.autoreply import automatic, bounce_phrase, out_of_office
 from recoup.reader.context import Context, Cue
 from recoup.reader.cues import detect
-from recoup.reader.dates import find_dates
 from recoup.reader.details import finding_for, merged, out_of_office_findings
-from recoup.reader.injection import mask
 from recoup.reader.intents import EVIDENCE_MAX, RANK, Finding, Intent, Reading
-from recoup.reader.invoices import InvoiceIndex
 from recoup.reader.language import detect_language
-from recoup.reader.references import find_emails, find_references
-from recoup.reader.segments import Segment, clauses, sentences
+from recoup.reader.prepare import MAX_BODY, MAX_RAW, prepare
+from recoup.reader.segments import Segment, clauses
 from recoup.reader.text import fold, normalise, strip_history
-
-# A reply's new text is short; a pasted ledger or log must not make reading slow.
-_MAX_RAW = 200_000
-_MAX_BODY = 10_000
 
 
 def read_reply(
@@ -41,8 +33,8 @@ def read_reply(
     """
     if isinstance(today, datetime.datetime):
         today = today.date()
-    raw = normalise((text or "")[:_MAX_RAW])
-    body = strip_history(raw)[:_MAX_BODY]
+    raw = normalise((text or "")[:MAX_RAW])
+    body = strip_history(raw)[:MAX_BODY]
     folded = fold(body)
     subject_folded = fold(normalise(subject or ""))
     language = detect_language(folded if folded.strip() else subject_folded)
@@ -52,7 +44,7 @@ def read_reply(
         finding = Finding(intent=Intent.BOUNCE, evidence=phrase[:EVIDENCE_MAX])
         return Reading(findings=[finding], language=language)
 
-    ctx, injected = _prepare(body, folded, language, today, known_invoices or {}, currency)
+    ctx, injected = prepare(body, language, today, known_invoices or {}, currency)
     findings, cues = _read_clauses(ctx, folded)
 
     # An alternative contact in an out-of-office note is not a wrong-contact reply.
@@ -80,50 +72,6 @@ def read_reply(
         snippet = " ".join(body.split())[:EVIDENCE_MAX]
         ordered = [Finding(intent=Intent.UNKNOWN, evidence=snippet)]
     return Reading(findings=ordered, language=language, injection_suspected=injected)
-
-
-def _prepare(
-    body: str,
-    folded: str,
-    language: str,
-    today: datetime.date,
-    known_invoices: Mapping[str, int],
-    currency: str,
-) -> tuple[Context, bool]:
-    """Everything the clauses are read against, found once over the whole reply.
-
-    Order matters: invoice numbers first, then references, dates and amounts, each kept
-    off the spans of the ones before, so that no number is read twice.
-    """
-    sentence_spans = sentences(body, folded)
-    masked, injected = mask(folded, sentence_spans)
-    phones = phone_spans(masked)
-    invoices = InvoiceIndex(known_invoices).find(masked, blocked=phones)
-    invoice_spans = [(hit.start, hit.end) for hit in invoices]
-    references = find_references(masked, body, blocked=invoice_spans)
-    reference_spans = [(hit.start, hit.end) for hit in references]
-    dates = find_dates(
-        masked,
-        today,
-        language=language,
-        month_first=language == "en" and currency.upper() == "USD",
-        blocked=invoice_spans + reference_spans + phones,
-    )
-    date_spans = [(hit.start, hit.end) for hit in dates]
-    blocked = invoice_spans + date_spans + phones + order_spans(masked) + reference_spans
-    ctx = Context(
-        body=body,
-        masked=masked,
-        language=language,
-        today=today,
-        sentences=sentence_spans,
-        invoices=invoices,
-        dates=dates,
-        amounts=find_amounts(masked, blocked=blocked),
-        references=references,
-        emails=find_emails(masked, body),
-    )
-    return ctx, injected
 
 
 def _read_clauses(ctx: Context, folded: str) -> tuple[list[tuple[int, Finding]], list[Cue]]:

@@ -55,7 +55,7 @@ def check_bounds(
     def currency(record: Record) -> str:
         own = getattr(record, "currency", None)
         ref = getattr(record, "customer_ref", None) or getattr(record, "ref", "")
-        return own or currencies.get(ref, "USD")
+        return str(own or currencies.get(str(ref), "USD"))
 
     ceiling = max_amount_cents(policy)
     earliest, latest = date_window(now)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from recoup.clock import Clock, as_utc
 from recoup.ledger.connectors.quickbooks import mapping
@@ -72,7 +72,7 @@ class QuickBooksConnector:
             params={**params, "minorversion": self.minor_version},
             headers={"Accept": "application/json"},
         )
-        return response.json()
+        return cast(dict[str, Any], response.json())
 
     async def query(self, statement: str) -> list[dict[str, Any]]:
         data = await self._get("query", {"query": statement})

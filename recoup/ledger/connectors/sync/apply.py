@@ -630,7 +630,7 @@ class _Applier:
             return
         self.session.exec(
             delete(PaymentAllocation).where(col(PaymentAllocation.payment_id) == payment.id)
-        )  # type: ignore[call-overload]
+        )
         payment.amount_cents = record.amount_cents
         self._allocate(record, payment)
         link.seen = seen
@@ -651,7 +651,7 @@ class _Applier:
             return
         self.session.exec(
             delete(PaymentAllocation).where(col(PaymentAllocation.payment_id) == payment.id)
-        )  # type: ignore[call-overload]
+        )
         self.session.delete(payment)
         self.report.removed += 1
         audit.record(

@@ -19,9 +19,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from recoup.clock import Clock, as_utc
+from recoup.ledger.connectors.sync.http import TokenSource
 from recoup.ledger.connectors.sync.secrets import TokenSealer
 from recoup.ledger.connectors.sync.sources import stop_source
 from recoup.ledger.connectors.sync.tables import OAuthGrant
@@ -79,7 +80,7 @@ def save_grant(
     session.add(row)
 
 
-class GrantStore:
+class GrantStore(TokenSource):
     """Hands out a valid access token for one source."""
 
     def __init__(
@@ -134,9 +135,9 @@ class GrantStore:
             if self._fresh(tokens) and tokens.access_token != stale:
                 return tokens
             # The row lock: whoever holds it refreshes; the others wait, then read its result.
-            session.exec(  # type: ignore[call-overload]
+            session.exec(
                 update(OAuthGrant)
-                .where(OAuthGrant.source == self.source)  # type: ignore[arg-type]
+                .where(col(OAuthGrant.source) == self.source)
                 .values(refreshes=OAuthGrant.refreshes + 1)
             )
             row = session.exec(select(OAuthGrant).where(OAuthGrant.source == self.source)).one()

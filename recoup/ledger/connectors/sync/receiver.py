@@ -53,7 +53,7 @@ def webhook_routes(
     engine: Engine,
     clock: Clock,
     verifiers: dict[str, Verifier],
-    on_change: Callable[[str], None] | None = None,
+    on_change: Callable[[str], object] | None = None,
 ) -> list[Route]:
     def endpoint(source: str, verifier: Verifier) -> Callable[[Request], object]:
         async def receive(request: Request) -> Response:

@@ -46,7 +46,7 @@ def pending_count(engine: Engine, source: str | None = None) -> int:
 
 
 def _claim(engine: Engine, source: str, now: datetime, limit: int) -> list[WriteBack]:
-    claimed: list[WriteBack] = []
+    claimed: list[int | None] = []
     with open_session(engine) as session:
         candidates = session.exec(
             select(WriteBack.id)
@@ -60,11 +60,11 @@ def _claim(engine: Engine, source: str, now: datetime, limit: int) -> list[Write
             .limit(limit)
         ).all()
         for row_id in candidates:
-            result = session.exec(  # type: ignore[call-overload]
+            result = session.exec(
                 update(WriteBack)
                 .where(
                     col(WriteBack.id) == row_id,
-                    WriteBack.status == WriteBackStatus.PENDING.value,
+                    col(WriteBack.status) == WriteBackStatus.PENDING.value,
                     or_(col(WriteBack.lease_until).is_(None), col(WriteBack.lease_until) < now),
                 )
                 .values(lease_until=now + LEASE, attempts=WriteBack.attempts + 1)

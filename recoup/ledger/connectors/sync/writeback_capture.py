@@ -99,8 +99,8 @@ def _enqueue(session: Session, acts: list[_Act]) -> None:
     links: dict[tuple[str, int], list[SourceLink]] = {}
     rows = session.execute(
         select(SourceLink).where(
-            ((SourceLink.kind == "customer") & col(SourceLink.local_id).in_(customers))
-            | ((SourceLink.kind == "invoice") & col(SourceLink.local_id).in_(invoices or {0}))
+            ((col(SourceLink.kind) == "customer") & col(SourceLink.local_id).in_(customers))
+            | ((col(SourceLink.kind) == "invoice") & col(SourceLink.local_id).in_(invoices or {0}))
         )
     ).scalars()
     for link in rows:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -90,7 +90,7 @@ class XeroConnector:
         response = await self.http.request(
             "GET", f"{API_URL}/{path}", params=params, headers=headers
         )
-        return response.json()
+        return cast(dict[str, Any], response.json())
 
     async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[SourcePage]:
         state = dict(cursor) if cursor else {"endpoint": 0, "page": 1, "since": {}, "high": None}
@@ -127,6 +127,7 @@ class XeroConnector:
     async def fetch(self, kind: Kind, ids: Sequence[str]) -> SourcePage:
         page = SourcePage()
         wanted = sorted(set(ids))
+        mapper: Callable[[dict[str, Any]], object]
         if kind in (Kind.INVOICE, Kind.CUSTOMER):
             path, key, mapper, attribute = (
                 ("Invoices", "Invoices", mapping.invoice, "invoices")

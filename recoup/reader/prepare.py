@@ -1,0 +1,117 @@
+"""One reply made ready to read: its new text, and everything the extractors find in it.
+
+The rules, the learned model and the model's training all start here, so that what the
+model learned from is what it is given at run time.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from recoup.reader.amounts import find_amounts, order_spans, phone_spans
+from recoup.reader.context import Context
+from recoup.reader.dates import find_dates
+from recoup.reader.features import Facts, features
+from recoup.reader.footer import cut_footer, cut_signature
+from recoup.reader.injection import mask
+from recoup.reader.invoices import InvoiceIndex
+from recoup.reader.language import detect_language
+from recoup.reader.references import find_emails, find_references
+from recoup.reader.segments import sentences
+from recoup.reader.text import fold, normalise, strip_history
+
+# A reply's new text is short; a pasted ledger or log must not make reading slow.
+MAX_RAW = 200_000
+MAX_BODY = 10_000
+
+
+def new_text(text: str) -> tuple[str, str]:
+    """The whole text normalised, and its new part: no quoted history, signature or footer."""
+    raw = normalise((text or "")[:MAX_RAW])
+    return raw, cut_signature(cut_footer(strip_history(raw)))[:MAX_BODY]
+
+
+def prepare(
+    body: str,
+    language: str,
+    today: datetime.date,
+    known_invoices: Mapping[str, int],
+    currency: str,
+) -> tuple[Context, bool]:
+    """Everything the clauses are read against, found once over the whole reply.
+
+    Order matters: invoice numbers first, then references, dates and amounts, each kept
+    off the spans of the ones before, so that no number is read twice.
+    """
+    folded = fold(body)
+    sentence_spans = sentences(body, folded)
+    masked, injected = mask(folded, sentence_spans)
+    phones = phone_spans(masked)
+    invoices = InvoiceIndex(known_invoices).find(masked, blocked=phones)
+    invoice_spans = [(hit.start, hit.end) for hit in invoices]
+    references = find_references(masked, body, blocked=invoice_spans)
+    reference_spans = [(hit.start, hit.end) for hit in references]
+    dates = find_dates(
+        masked,
+        today,
+        language=language,
+        month_first=language == "en" and currency.upper() == "USD",
+        blocked=invoice_spans + reference_spans + phones,
+    )
+    date_spans = [(hit.start, hit.end) for hit in dates]
+    blocked = invoice_spans + date_spans + phones + order_spans(masked) + reference_spans
+    ctx = Context(
+        body=body,
+        masked=masked,
+        language=language,
+        today=today,
+        sentences=sentence_spans,
+        invoices=invoices,
+        dates=dates,
+        amounts=find_amounts(masked, blocked=blocked),
+        references=references,
+        emails=find_emails(masked, body),
+    )
+    return ctx, injected
+
+
+def facts_between(ctx: Context, start: int, end: int) -> Facts:
+    def count(hits: list) -> int:  # type: ignore[type-arg]
+        return sum(1 for hit in hits if start <= hit.start < end)
+
+    return Facts(
+        dates=count(ctx.dates),
+        past_dates=sum(
+            1 for hit in ctx.dates if start <= hit.start < end and hit.future[0] < ctx.today
+        ),
+        amounts=count(ctx.amounts),
+        invoices=count(ctx.invoices),
+        emails=count(ctx.emails),
+    )
+
+
+def text_features(
+    ctx: Context, subject: str = "", start: int = 0, end: int | None = None
+) -> set[str]:
+    """The model's features of the reply (or of one clause of it), injected text left out."""
+    stop = len(ctx.masked) if end is None else end
+    present = features(ctx.masked[start:stop], facts_between(ctx, start, stop))
+    if subject:
+        present.update(f"s:{f}" for f in features(subject) if f.startswith("w:"))
+    return present
+
+
+def prepared_features(
+    text: str,
+    *,
+    subject: str,
+    today: datetime.date,
+    known_invoices: Mapping[str, int],
+    currency: str,
+) -> set[str]:
+    """What the model sees of one reply: the training side of ``read_reply``."""
+    _, body = new_text(text)
+    language = detect_language(fold(body) if body.strip() else fold(subject))
+    ctx, _ = prepare(body, language, today, known_invoices, currency)
+    return text_features(ctx, subject=normalise(subject or ""))

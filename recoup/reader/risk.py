@@ -1,0 +1,158 @@
+"""Risk signals in a customer's message, computed for every message whatever model decides.
+
+- ``lookalike_domain``: the sender's domain imitates one of the customer's but is not it;
+- ``bank_change``: a request to pay to, or record, new bank details;
+- ``claimed_approval``: a discount, write-off or settlement said to be approved by one of
+  our people (a real one comes through recoup's approvals, never through the customer);
+- ``injection``: text that tries to instruct the system.
+
+Each is a rule that needs no model, joined by the learned model's flag head where the
+model file has one. A message with any of them goes to a person, and what it asks is not
+done.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from recoup.reader.footer import cut_footer
+from recoup.reader.lexicon import INJECTION_STRONG, INJECTION_WEAK
+from recoup.reader.model import ModelFileError, load
+from recoup.reader.prepare import new_text
+from recoup.reader.text import fold
+
+FLAGS = ("injection", "bank_change", "lookalike_domain", "claimed_approval")
+
+_BANK_CHANGE = re.compile(
+    r"""
+    (?:new|updated?|changed?|different|correct(?:ed)?)\s+(?:bank(?:ing)?\s+(?:details|account|info)
+        |account\s+(?:details|number)|iban|remittance\s+details|payment\s+details|wiring)
+    | bank\s+(?:details|account)\s+(?:have|has)\s+(?:changed|been\ (?:updated|changed))
+    | chang(?:e|ed|ing)\s+(?:of\s+|to\s+|in\s+)?(?:our\s+|the\s+)?(?:bank|iban|account\s+details)
+    | neue[nr]?\s+(?:bankverbindung|kontoverbindung|iban|konto)
+    | (?:bank|konto)verbindung\s+(?:hat\s+sich\s+)?geandert
+    | nouve(?:au|lles?)\s+(?:rib|iban|coordonnees\s+bancaires|compte)
+    | changement\s+de\s+(?:rib|banque|compte)
+    | nuev[oa]s?\s+(?:datos\s+bancarios|cuenta|iban)
+    | cambio\s+de\s+(?:cuenta|banco|datos\s+bancarios)
+    | nuov[oei]\s+(?:iban|coordinate\s+bancarie|conto)|cambio\s+(?:di\s+)?(?:iban|conto|banca)
+    | nieuwe?\s+(?:bankgegevens|rekening(?:nummer)?|iban)|gewijzigde\s+bankgegevens
+    | nov[oa]s?\s+(?:dados\s+bancarios|conta|iban)|alteracao\s+(?:de|dos)\s+dados\s+bancarios
+    | now(?:y|e|ego)\s+(?:numer\s+(?:konta|rachunku)|rachun(?:ek|ku)|dane\s+bankowe|konto)
+    | zmian[aey]\s+(?:numeru\s+)?(?:konta|rachunku|danych\s+bankowych)
+    """,
+    re.VERBOSE,
+)
+_OUR_PEOPLE = (
+    r"(?:your|vo(?:tre|s)|ihr(?:e|er|em)?|su|vuestr[oa]|il\s+vostro|la\s+vostra|uw|jullie|"
+    r"seu|sua|wasz(?:a|ego)?|pan(?:a|i)?)\s+"
+    r"(?:cfo|ceo|coo|director|directeur|directrice|direktor(?:in)?|directora?|dyrektor"
+    r"|manager(?:in)?|account\s+manager|sales\s+(?:rep|manager)|finance\s+director|boss|chef"
+    r"|responsable|gerente|vertriebs\w*|commercial|representative|rep|controller|kierownik"
+    r"|gestore|accountmanager|vendedor)"
+)
+_APPROVED = (
+    r"(?:approved|agreed|authori[sz]ed|confirmed|signed\s+off|promised|waived|granted|ok'?d"
+    r"|genehmigt|zugestimmt|zugesagt|bestatigt|approuve|accepte|autorise|confirme|aprobado"
+    r"|acordado|autorizado|confirmado|approvato|concesso|autorizzato|confermato|goedgekeurd"
+    r"|akkoord|toegezegd|aprovado|autorizou|aprovou|zatwierdzil[a]?|zgodzil[a]?\s+sie|obiecal[a]?)"
+)
+_CLAIMED_APPROVAL = re.compile(
+    rf"{_OUR_PEOPLE}[^.\n]{{0,80}}?{_APPROVED}|{_APPROVED}\s+by\s+{_OUR_PEOPLE}", re.VERBOSE
+)
+_HOMOGLYPHS = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("l", "i"), ("-", ""), ("_", ""))
+
+
+@dataclass(frozen=True)
+class Risk:
+    flags: list[str] = field(default_factory=list)
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.flags)
+
+
+def assess(
+    text: str, *, subject: str = "", sender: str = "", customer_domains: Iterable[str] = ()
+) -> Risk:
+    evidence: dict[str, str] = {}
+    _, body = new_text(text)
+    folded = fold(cut_footer(body))
+    domain = _domain(sender)
+    known = [d.lower().strip() for d in customer_domains if d]
+    lookalike = None if domain in known else next((d for d in known if _imitates(domain, d)), None)
+    if lookalike:
+        evidence["lookalike_domain"] = f"{domain} imitates {lookalike}"
+    for name, pattern in (("bank_change", _BANK_CHANGE), ("claimed_approval", _CLAIMED_APPROVAL)):
+        match = pattern.search(folded)
+        if match:
+            evidence[name] = body[match.start() : match.end()][:120]
+    injected = INJECTION_STRONG.search(folded) or INJECTION_WEAK.search(folded)
+    if injected:
+        evidence["injection"] = body[injected.start() : injected.end()][:120]
+    for name in _learned_flags(body, subject) - set(evidence):
+        evidence[name] = "read by the model"
+    return Risk(flags=[name for name in FLAGS if name in evidence], evidence=evidence)
+
+
+def _learned_flags(body: str, subject: str) -> set[str]:
+    try:
+        head = load().heads.get("flags")
+    except ModelFileError:
+        return set()
+    if head is None or not body.strip():
+        return set()
+    from recoup.reader.features import features
+
+    present = features(body)
+    if subject:
+        present.update(f"s:{f}" for f in features(subject) if f.startswith("w:"))
+    scores = head.probabilities(present)
+    return {name for name in head.classes if scores[name] >= head.threshold(name)}
+
+
+def _domain(address: str) -> str:
+    address = address.strip().lower().rstrip(">")
+    return address.rsplit("@", 1)[1] if "@" in address else ""
+
+
+def _label(domain: str) -> tuple[str, str]:
+    parts = domain.split(".")
+    if len(parts) >= 3 and len(parts[-2]) <= 3 and len(parts[-1]) == 2:  # acme.co.uk
+        return ".".join(parts[:-2]), ".".join(parts[-2:])
+    return ".".join(parts[:-1]), parts[-1]
+
+
+def _imitates(domain: str, real: str) -> bool:
+    if domain == real or domain.endswith("." + real):
+        return False
+    (name, tld), (real_name, real_tld) = _label(domain), _label(real)
+    name, real_name = name.split(".")[-1], real_name.split(".")[-1]
+    if name == real_name:
+        return tld != real_tld
+    if _skeleton(name) == _skeleton(real_name):
+        return True
+    if len(real_name) >= 5 and _distance(name, real_name) <= 2:
+        return True
+    return len(real_name) >= 4 and name.startswith(real_name) and name != real_name
+
+
+def _skeleton(name: str) -> str:
+    for old, new in _HOMOGLYPHS:
+        name = name.replace(old, new)
+    return name
+
+
+def _distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        previous = current
+    return previous[-1]
