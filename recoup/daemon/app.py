@@ -90,8 +90,7 @@ async def run_daemon(
     engine = engine or _engine(settings)
     policy = policy or load_policy(_policy_file(settings))
     model = model or _model(settings)
-    released = await asyncio.to_thread(release_dead_leases, engine)
-    interrupted = await asyncio.to_thread(close_interrupted_runs, engine, now=clock.now())
+    recovered = await _recover(engine, clock)
     status = DaemonStatus(
         started_at=clock.now(), mailbox_kind="imap" if settings.mail.imap else "maildir"
     )
@@ -105,8 +104,7 @@ async def run_daemon(
         mailbox=status.mailbox_kind,
         transport=type(transport).__name__,
         model=model.name,
-        released_leases=released,
-        interrupted_runs=len(interrupted),
+        **recovered,
     )
     if serve_http:
         log.info("approvals_page", **approvals_notice(settings))
@@ -130,12 +128,7 @@ async def run_daemon(
                 asyncio.create_task(erp.run(stop_event), name="erp"),
             ]  # fmt: skip
             if notifier is not None:
-                tasks.append(
-                    asyncio.create_task(
-                        _every(settings.tick_interval_s, stop_event, notifier.tick, "notifier"),
-                        name="notifier",
-                    )
-                )
+                tasks.append(_notifier_task(settings, notifier, stop_event))
             if serve_http:
                 tasks.append(
                     asyncio.create_task(
@@ -152,6 +145,21 @@ async def run_daemon(
         await _close(transport, sent_copy)
         remove_handlers()
         log.info("daemon_stopped")
+
+
+def _notifier_task(
+    settings: Settings, notifier: Any, stop_event: asyncio.Event
+) -> asyncio.Task[None]:
+    return asyncio.create_task(
+        _every(settings.tick_interval_s, stop_event, notifier.tick, "notifier"), name="notifier"
+    )
+
+
+async def _recover(engine: Engine, clock: Clock) -> dict[str, int]:
+    """What a dead process left behind: its leases released, its runs closed as interrupted."""
+    released = await asyncio.to_thread(release_dead_leases, engine)
+    interrupted = await asyncio.to_thread(close_interrupted_runs, engine, now=clock.now())
+    return {"released_leases": released, "interrupted_runs": len(interrupted)}
 
 
 def _runner(
