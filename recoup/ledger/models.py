@@ -34,6 +34,7 @@ class DisputeReason(StrEnum):
     DUPLICATE = "duplicate"
     MISSING_PO = "missing_po"
     QUALITY = "quality"
+    TAX = "tax"
     OTHER = "other"
 
 
@@ -79,6 +80,10 @@ class EscalationCategory(StrEnum):
     TONE_APPROVAL = "tone_approval"
     HOSTILE = "hostile"
     STEP_BUDGET = "step_budget"
+    # Fraud signals and injection attempts: outreach stays where a person puts it.
+    SECURITY = "security"
+    # A reply the reader could not read with confidence: a person says what it means.
+    READING = "reading"
     OTHER = "other"
 
 

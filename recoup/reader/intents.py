@@ -25,6 +25,14 @@ class Intent(StrEnum):
     INSOLVENCY = "insolvency"
     LEGAL_THREAT = "legal_threat"
     HOSTILE = "hostile"
+    # A commitment with no date ("we're working on it"): follow up soon, firmer if it repeats.
+    STALL = "stall"
+    # "That invoice was written off / credited / is no longer owed": a person checks the ledger.
+    WRITE_OFF_CLAIM = "write_off_claim"
+    # "Stop emailing me", "unsubscribe": that contact is not written to again.
+    OPT_OUT = "opt_out"
+    # "Received, forwarded to AP": nothing to answer, nothing promised.
+    ACKNOWLEDGEMENT = "acknowledgement"
     UNKNOWN = "unknown"
 
 
@@ -40,14 +48,18 @@ PRECEDENCE: tuple[Intent, ...] = (
     Intent.LEGAL_THREAT,
     Intent.DISPUTE,
     Intent.ALREADY_PAID,
+    Intent.WRITE_OFF_CLAIM,
     Intent.PAYMENT_PLAN,
     Intent.PROMISE,
+    Intent.OPT_OUT,
     Intent.COPY_REQUEST,
     Intent.WRONG_CONTACT,
     Intent.QUESTION,
+    Intent.STALL,
     Intent.OUT_OF_OFFICE,
     Intent.BOUNCE,
     Intent.HOSTILE,
+    Intent.ACKNOWLEDGEMENT,
     Intent.UNKNOWN,
 )
 
@@ -78,6 +90,11 @@ class Reading(BaseModel):
     findings: list[Finding] = Field(min_length=1)
     language: str
     injection_suspected: bool = False
+    # How sure the reader is of the findings (0..1); ``unsure`` means a person should read it,
+    # and ``unsure_why`` says why in a line ("a date it cannot place", "intents contradict").
+    confidence: float = 1.0
+    unsure: bool = False
+    unsure_why: str | None = None
 
     @property
     def primary(self) -> Finding:
