@@ -81,6 +81,9 @@ class Finding(BaseModel):
     months: int | None = None
     redirect_email: str | None = None
     payment_reference: str | None = None
+    # What a promise or offer hangs on ("if you waive the late fee", "a 50% discount"): such a
+    # finding is an offer for the concession rules, never a promise to log as it stands.
+    condition: str | None = Field(default=None, max_length=EVIDENCE_MAX)
     evidence: str = Field(max_length=EVIDENCE_MAX)
 
 
