@@ -223,6 +223,30 @@ class LedgerRules(_Section):
     max_amount_cents: Annotated[int, Field(ge=1, le=2**31 - 1)] = 1_000_000_000
 
 
+class DocumentRules(_Section):
+    """The letterhead of invoice copies and statements."""
+
+    company_address: list[Annotated[str, Field(max_length=200)]] = []
+    # A PNG or JPEG file, relative to the policy file; "" for none.
+    logo: str = ""
+    # A TrueType/OpenType font with Chinese, Japanese or Korean glyphs (e.g. Noto Sans
+    # CJK), relative to the policy file; text the built-in font lacks falls back to it.
+    cjk_font: str = ""
+
+    @field_validator("logo", "cjk_font")
+    @classmethod
+    def _existing_file(cls, value: str, info: ValidationInfo) -> str:
+        if not value.strip():
+            return ""
+        base = (info.context or {}).get("policy_dir")
+        path = Path(value).expanduser()
+        if not path.is_absolute() and base is not None:
+            path = Path(base) / path
+        if not path.is_file():
+            raise ValueError(f"no such file: {path}")
+        return str(path)
+
+
 class Policy(_Section):
     paused: bool = False
     pause_reason: str = ""
@@ -233,6 +257,7 @@ class Policy(_Section):
     escalation: EscalationRules = EscalationRules()
     cadence: CadenceRules = CadenceRules()
     ledger: LedgerRules = LedgerRules()
+    documents: DocumentRules = DocumentRules()
     sender_name: str = "Accounts Receivable"
     company_name: str = "Northwind Supply Co."
 
@@ -249,7 +274,7 @@ def load_policy(path: Path | None = None) -> Policy:
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{source}: not valid TOML: {exc}") from exc
     try:
-        return Policy.model_validate(raw)
+        return Policy.model_validate(raw, context={"policy_dir": source.parent})
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in error['loc'])}: "

@@ -18,6 +18,7 @@ from recoup.cli.formats import local_moment, moment
 from recoup.cli.workspace import Workspace, open_workspace
 from recoup.errors import NotFound
 from recoup.ledger.db import session as open_session
+from recoup.ledger.documents import Letterhead
 from recoup.ledger.ids import MAX_ROW_ID
 from recoup.ledger.models import Customer, Direction, Message, MessageStatus
 from recoup.mail.compose import LedgerDocuments, build_mime
@@ -67,7 +68,7 @@ def show(
                 row,
                 customer,
                 from_name=ws.settings.mail.from_name,
-                company_name=ws.policy.company_name,
+                letterhead=Letterhead.from_policy(ws.policy),
                 now=ws.clock.now(),
             )
         )
@@ -105,13 +106,13 @@ def email_view(
     customer: Customer | None,
     *,
     from_name: str,
-    company_name: str,
+    letterhead: Letterhead,
     now: datetime,
 ) -> Group:
     head = Table.grid(padding=(0, 2))
     attachments: list[str] = []
     if customer is not None:
-        documents = LedgerDocuments(session, customer, now, company_name)
+        documents = LedgerDocuments(session, customer, now, letterhead)
         mime = build_mime(row, customer=customer, from_name=from_name, documents=documents)
         for name in ("From", "To", "Cc", "Subject"):
             if mime[name]:

@@ -1,21 +1,27 @@
-"""Invoice copies and statements of account, as small PDF 1.4 files.
+"""Invoice copies and statements of account, as PDF files.
 
-Written by hand (no PDF package): Helvetica text lines on US Letter pages,
-WinAnsi-encoded; characters WinAnsi lacks are transliterated (``Ł`` -> ``L``)
-or shown as ``?``. Long statements flow onto further pages.
+Text lines on US Letter pages, drawn with fpdf2 in DejaVu Sans (embedded and
+subset: Latin, Greek and Cyrillic), falling back to the policy's CJK font when
+one is configured; a character no font has shows as ``?``. The letterhead
+(company name, address lines, logo) comes from the policy. Long statements
+flow onto further pages.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from recoup.ledger.kpis import AGING_BANDS, aging_band
 from recoup.ledger.models import Customer, Invoice, InvoiceStatus
 from recoup.ledger.state import Account
 from recoup.money import format_money
+from recoup.policy import Policy
 
 PAGE_WIDTH = 612.0
 PAGE_HEIGHT = 792.0
@@ -24,21 +30,32 @@ RIGHT = PAGE_WIDTH - MARGIN
 FOOTER_SPACE = 36.0
 PRODUCER = "recoup"
 
-# Helvetica advance widths (1/1000 em) for ASCII 32..126, from the standard AFM.
-_WIDTHS = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-]  # fmt: skip
-_DEFAULT_WIDTH = 556
-_FALLBACKS = {
-    "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "Ŧ": "T",
-    "ŧ": "t", "≤": "<=", "≥": ">=", "≠": "!=", "→": "->", "←": "<-", "−": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ",
-}  # fmt: skip
+FONTS = Path(__file__).parent / "fonts"
+REGULAR_FONT = FONTS / "DejaVuSans.ttf"
+BOLD_FONT = FONTS / "DejaVuSans-Bold.ttf"
+LOGO_HEIGHT = 40.0
+MISSING = "?"
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """Who the documents come from: the company's name, address lines and logo, and the
+    font for Chinese, Japanese or Korean text (paths already resolved)."""
+
+    company_name: str
+    address: tuple[str, ...] = ()
+    logo: Path | None = None
+    cjk_font: Path | None = None
+
+    @classmethod
+    def from_policy(cls, policy: Policy) -> Letterhead:
+        documents = policy.documents
+        return cls(
+            company_name=policy.company_name,
+            address=tuple(line for line in documents.company_address if line.strip()),
+            logo=Path(documents.logo) if documents.logo else None,
+            cjk_font=Path(documents.cjk_font) if documents.cjk_font else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,17 @@ class _Text:
 
 
 @dataclass(frozen=True)
+class _Rule:
+    y: float
+
+
+@dataclass(frozen=True)
+class _Logo:
+    path: Path
+    top: float
+
+
+@dataclass(frozen=True)
 class Cell:
     """Text at ``x``; ``right`` aligns its end at ``x`` (amounts)."""
 
@@ -60,12 +88,71 @@ class Cell:
     right: bool = False
 
 
+class _Canvas:
+    """The PDF being drawn: the embedded fonts, and which of them draws each character."""
+
+    def __init__(self, letterhead: Letterhead, title: str) -> None:
+        pdf = FPDF(unit="pt", format="letter")
+        pdf.set_auto_page_break(False)
+        pdf.set_creator(PRODUCER)
+        pdf.set_producer(PRODUCER)
+        pdf.set_title(title)
+        pdf.set_author(letterhead.company_name)
+        pdf.add_font("body", "", REGULAR_FONT)
+        pdf.add_font("body", "B", BOLD_FONT)
+        self.pdf = pdf
+        self._body = _characters(pdf, "body") & _characters(pdf, "bodyB")
+        self._cjk: set[int] = set()
+        if letterhead.cjk_font is not None:
+            pdf.add_font("cjk", "", letterhead.cjk_font)
+            self._cjk = _characters(pdf, "cjk") - self._body
+
+    def showable(self, text: str) -> str:
+        """``text`` on one line, with ``?`` for what no embedded font can draw."""
+        flat = " ".join(text.split()) if any(c in text for c in "\r\n\t") else text
+        known = self._body | self._cjk
+        return "".join(c if ord(c) in known or c == " " else MISSING for c in flat)
+
+    def runs(self, text: str, bold: bool) -> list[tuple[str, str, str]]:
+        """``text`` cut where the font changes: (family, style, piece) each."""
+        pieces: list[tuple[str, str, str]] = []
+        for char in text:
+            family, style = ("cjk", "") if ord(char) in self._cjk else ("body", "B" * bold)
+            if pieces and pieces[-1][:2] == (family, style):
+                pieces[-1] = (family, style, pieces[-1][2] + char)
+            else:
+                pieces.append((family, style, char))
+        return pieces
+
+    def width(self, text: str, size: float, bold: bool) -> float:
+        total = 0.0
+        for family, style, piece in self.runs(text, bold):
+            self.pdf.set_font(family, style, size)
+            total += float(self.pdf.get_string_width(piece))
+        return total
+
+    def draw(self, item: _Text) -> None:
+        x = item.x
+        for family, style, piece in self.runs(item.text, item.bold):
+            self.pdf.set_font(family, style, item.size)
+            self.pdf.text(x, PAGE_HEIGHT - item.y, piece)
+            x += float(self.pdf.get_string_width(piece))
+
+
+def _characters(pdf: FPDF, key: str) -> set[int]:
+    font = pdf.fonts[key]
+    if not isinstance(font, TTFFont):
+        return set()
+    return {code for code, glyph in font.cmap.items() if glyph}
+
+
 @dataclass
 class _Pages:
     """Lays lines from the top of the page down, starting pages as needed."""
 
+    canvas: _Canvas
     repeat: list[Cell] = field(default_factory=list)
-    pages: list[list[_Text]] = field(default_factory=lambda: [[]])
+    pages: list[list[_Text | _Rule | _Logo]] = field(default_factory=lambda: [[]])
     y: float = PAGE_HEIGHT - MARGIN
 
     def line(self, *cells: Cell, size: float = 10.0) -> None:
@@ -77,21 +164,37 @@ class _Pages:
                 self.line(*self.repeat, size=9.0)
         self.y -= leading
         for cell in cells:
-            x = cell.x - text_width(cell.text, size) if cell.right else cell.x
-            self.pages[-1].append(_Text(x, self.y, cell.text, size, cell.bold))
+            text = self.canvas.showable(cell.text)
+            width = self.canvas.width(text, size, cell.bold) if cell.right else 0.0
+            self.pages[-1].append(_Text(cell.x - width, self.y, text, size, cell.bold))
 
     def space(self, points: float = 8.0) -> None:
         self.y -= points
 
     def rule(self) -> None:
-        self.line(Cell(MARGIN, "_" * 95), size=8.0)
+        self.space(6)
+        self.pages[-1].append(_Rule(self.y))
+        self.space(2)
+
+    def letterhead(self, letterhead: Letterhead, title: str, size: float) -> None:
+        """The logo, the company's name with the document's title, the address lines."""
+        if letterhead.logo is not None:
+            self.pages[-1].append(_Logo(letterhead.logo, self.y))
+            self.space(LOGO_HEIGHT + 6)
+        self.line(
+            Cell(MARGIN, letterhead.company_name, bold=True),
+            Cell(RIGHT, title, bold=True, right=True),
+            size=size,
+        )
+        for address_line in letterhead.address:
+            self.line(Cell(MARGIN, address_line), size=9)
 
 
-def invoice_pdf(customer: Customer, invoice: Invoice, *, company_name: str) -> bytes:
+def invoice_pdf(customer: Customer, invoice: Invoice, *, letterhead: Letterhead) -> bytes:
     """A copy of one invoice: who owes what, by when, and what is still open."""
     money = _money(invoice.currency)
-    doc = _Pages()
-    doc.line(Cell(MARGIN, company_name, bold=True), Cell(RIGHT, "INVOICE", True, True), size=18)
+    doc = _Pages(_Canvas(letterhead, f"Invoice {invoice.number}"))
+    doc.letterhead(letterhead, "INVOICE", size=18)
     doc.space(10)
     details = [
         ("Invoice number", invoice.number),
@@ -133,7 +236,7 @@ def invoice_pdf(customer: Customer, invoice: Invoice, *, company_name: str) -> b
         doc.line(Cell(MARGIN, invoice.status.upper(), bold=True), size=14)
     doc.space(18)
     doc.line(Cell(MARGIN, f"Please quote invoice {invoice.number} with your payment."))
-    return _render(doc.pages, title=f"Invoice {invoice.number}", footer=company_name)
+    return _render(doc, footer=letterhead.company_name)
 
 
 _STATEMENT_COLUMNS = [
@@ -147,19 +250,17 @@ _STATEMENT_COLUMNS = [
 ]
 
 
-def statement_pdf(account: Account, *, now: datetime, company_name: str) -> bytes:
+def statement_pdf(account: Account, *, now: datetime, letterhead: Letterhead) -> bytes:
     """A statement of account: every open invoice with its age, the totals and the aging."""
     today = now.date()
     customer = account.customer
     money = _money(customer.currency)
     disputed = account.disputed_invoice_ids()
     promised = _promised_dates(account)
-    doc = _Pages(repeat=list(_STATEMENT_COLUMNS))
-    doc.line(
-        Cell(MARGIN, company_name, bold=True),
-        Cell(RIGHT, "STATEMENT OF ACCOUNT", True, True),
-        size=16,
+    doc = _Pages(
+        _Canvas(letterhead, f"Statement {customer.ref} {today}"), repeat=list(_STATEMENT_COLUMNS)
     )
+    doc.letterhead(letterhead, "STATEMENT OF ACCOUNT", size=16)
     doc.space(8)
     doc.line(Cell(MARGIN, customer.name, bold=True), Cell(RIGHT, f"Date: {today}", right=True))
     doc.line(
@@ -211,9 +312,7 @@ def statement_pdf(account: Account, *, now: datetime, company_name: str) -> byte
     doc.space(16)
     doc.line(Cell(MARGIN, "Please quote the invoice numbers with your payment."), size=9)
     return _render(
-        doc.pages,
-        title=f"Statement {customer.ref} {today}",
-        footer=f"{company_name} - statement for {customer.name} - {today}",
+        doc, footer=f"{letterhead.company_name} – statement for {customer.name} – {today}"
     )
 
 
@@ -250,108 +349,25 @@ def _money(currency: str) -> Callable[[int], str]:
     return show
 
 
-def winansi(text: str) -> bytes:
-    """``text`` in WinAnsi (cp1252), transliterating what it lacks."""
-    out = bytearray()
-    for char in text:
-        if char in "\r\n\t":
-            char = " "
-        try:
-            out += char.encode("cp1252")
-            continue
-        except UnicodeEncodeError:
-            pass
-        if char in _FALLBACKS:
-            out += _FALLBACKS[char].encode("cp1252")
-            continue
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        try:
-            out += base.encode("cp1252") if base and base != char else b"?"
-        except UnicodeEncodeError:
-            out += b"?"
-    return bytes(out)
-
-
-def pdf_string(text: str) -> bytes:
-    """A PDF literal string: parentheses and backslashes escaped, other bytes outside
-    printable ASCII as octal escapes."""
-    out = bytearray(b"(")
-    for byte in winansi(text):
-        if byte in b"()\\":
-            out += b"\\" + bytes([byte])
-        elif 32 <= byte < 127:
-            out.append(byte)
-        else:
-            out += f"\\{byte:03o}".encode("ascii")
-    out += b")"
-    return bytes(out)
-
-
-def text_width(text: str, size: float) -> float:
-    units = 0
-    for byte in winansi(text):
-        units += _WIDTHS[byte - 32] if 32 <= byte < 127 else _DEFAULT_WIDTH
-    return units * size / 1000
-
-
-def _content(texts: list[_Text], footer: str, page: int, pages: int) -> bytes:
-    parts = []
-    footer_texts = [
-        _Text(MARGIN, MARGIN - 18, footer, 8, False),
-        _Text(RIGHT - text_width(f"Page {page} of {pages}", 8), MARGIN - 18,
-              f"Page {page} of {pages}", 8, False),
-    ]  # fmt: skip
-    for item in [*texts, *footer_texts]:
-        font = b"/F2" if item.bold else b"/F1"
-        parts.append(
-            b"BT "
-            + font
-            + f" {item.size:g} Tf {item.x:.2f} {item.y:.2f} Td ".encode("ascii")
-            + pdf_string(item.text)
-            + b" Tj ET"
-        )
-    return b"\n".join(parts)
-
-
-def _render(pages: list[list[_Text]], *, title: str, footer: str) -> bytes:
-    """Serialise the pages as a PDF 1.4 file with an exact cross-reference table."""
-    font_regular, font_bold, info = 3, 4, 5
-    first_page = 6
-    page_ids = [first_page + 2 * i for i in range(len(pages))]
-    objects: dict[int, bytes] = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids ["
-        + b" ".join(f"{pid} 0 R".encode("ascii") for pid in page_ids)
-        + f"] /Count {len(pages)} >>".encode("ascii"),
-        font_regular: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
-        b"/Encoding /WinAnsiEncoding >>",
-        font_bold: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold "
-        b"/Encoding /WinAnsiEncoding >>",
-        info: b"<< /Title " + pdf_string(title) + b" /Producer " + pdf_string(PRODUCER) + b" >>",
-    }
-    for number, (page_id, texts) in enumerate(zip(page_ids, pages, strict=True), start=1):
-        stream = _content(texts, footer, number, len(pages))
-        objects[page_id] = (
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH:g} {PAGE_HEIGHT:g}] "
-            f"/Resources << /Font << /F1 {font_regular} 0 R /F2 {font_bold} 0 R >> >> "
-            f"/Contents {page_id + 1} 0 R >>"
-        ).encode("ascii")
-        objects[page_id + 1] = (
-            f"<< /Length {len(stream)} >>\nstream\n".encode("ascii") + stream + b"\nendstream"
-        )
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets: dict[int, int] = {}
-    for number in sorted(objects):
-        offsets[number] = len(out)
-        out += f"{number} 0 obj\n".encode("ascii") + objects[number] + b"\nendobj\n"
-    xref_at = len(out)
-    count = max(objects) + 1
-    out += f"xref\n0 {count}\n".encode("ascii") + b"0000000000 65535 f \n"
-    for number in range(1, count):
-        out += f"{offsets[number]:010d} 00000 n \n".encode("ascii")
-    out += (
-        f"trailer\n<< /Size {count} /Root 1 0 R /Info {info} 0 R >>\nstartxref\n{xref_at}\n%%EOF\n"
-    ).encode("ascii")
-    return bytes(out)
+def _render(doc: _Pages, *, footer: str) -> bytes:
+    """Draw the laid-out pages, each with the footer and its page number."""
+    pdf = doc.canvas.pdf
+    count = len(doc.pages)
+    footer = doc.canvas.showable(footer)
+    for number, items in enumerate(doc.pages, start=1):
+        pdf.add_page()
+        numbering = f"Page {number} of {count}"
+        width = doc.canvas.width(numbering, 8, False)
+        for item in [
+            *items,
+            _Text(MARGIN, MARGIN - 18, footer, 8, False),
+            _Text(RIGHT - width, MARGIN - 18, numbering, 8, False),
+        ]:
+            if isinstance(item, _Logo):
+                pdf.image(item.path, x=MARGIN, y=PAGE_HEIGHT - item.top, h=LOGO_HEIGHT)
+            elif isinstance(item, _Rule):
+                pdf.set_line_width(0.5)
+                pdf.line(MARGIN, PAGE_HEIGHT - item.y, RIGHT, PAGE_HEIGHT - item.y)
+            else:
+                doc.canvas.draw(item)
+    return bytes(pdf.output())

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, getaddresses
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session, select
 
 from recoup.errors import MailError
 from recoup.ledger.models import Customer, Invoice, Message
 from recoup.ledger.state import load_account
+
+if TYPE_CHECKING:
+    from recoup.ledger.documents import Letterhead
 
 _LINE_BREAKS = re.compile(r"[\r\n\t]+")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -50,7 +53,7 @@ class LedgerDocuments:
     session: Session
     customer: Customer
     now: datetime
-    company_name: str
+    letterhead: Letterhead
 
     def invoice_copy(self, number: str) -> Attachment:
         from recoup.ledger.documents import invoice_pdf
@@ -62,14 +65,14 @@ class LedgerDocuments:
         ).first()
         if invoice is None:
             raise ComposeError(f"invoice {number} is not on this account")
-        pdf = invoice_pdf(self.customer, invoice, company_name=self.company_name)
+        pdf = invoice_pdf(self.customer, invoice, letterhead=self.letterhead)
         return Attachment(f"invoice-{_safe(invoice.number)}.pdf", pdf)
 
     def statement(self) -> Attachment:
         from recoup.ledger.documents import statement_pdf
 
         account = load_account(self.session, self.customer.id or 0, now=self.now)
-        pdf = statement_pdf(account, now=self.now, company_name=self.company_name)
+        pdf = statement_pdf(account, now=self.now, letterhead=self.letterhead)
         name = f"statement-{_safe(self.customer.ref)}-{self.now:%Y-%m-%d}.pdf"
         return Attachment(name, pdf)
 

@@ -42,6 +42,7 @@ from sqlmodel import Session, col, select
 from recoup.clock import Clock
 from recoup.ledger import audit
 from recoup.ledger.db import session as open_session
+from recoup.ledger.documents import Letterhead
 from recoup.ledger.models import Customer, Direction, Message, MessageStatus
 from recoup.mail.compose import LedgerDocuments, build_mime
 from recoup.mail.transports.base import (
@@ -250,7 +251,9 @@ def _prepare(
         try:
             if customer is None:
                 raise ValueError("the message belongs to no account")
-            documents = LedgerDocuments(session, customer, clock.now(), policy.company_name)
+            documents = LedgerDocuments(
+                session, customer, clock.now(), Letterhead.from_policy(policy)
+            )
             mime = build_mime(
                 row, customer=customer, from_name=from_name, documents=documents, now=clock.now()
             )

@@ -387,11 +387,12 @@ async def test_a_sent_copy_is_kept(engine: Engine, clock: FixedClock) -> None:
 
 def test_ledger_documents_render_real_pdfs(session: Session, clock: FixedClock) -> None:
     pytest.importorskip("recoup.ledger.documents")
+    from recoup.ledger.documents import Letterhead
     from recoup.mail.compose import LedgerDocuments
 
     owner = factory.customer(session, email="ap@acme.example")
     invoice = factory.invoice(session, owner, due=clock.now().date())
-    documents = LedgerDocuments(session, owner, clock.now(), "Northwind Supply Co.")
+    documents = LedgerDocuments(session, owner, clock.now(), Letterhead("Northwind Supply Co."))
     copy = documents.invoice_copy(invoice.number)
     assert copy.filename == f"invoice-{invoice.number}.pdf"
     assert copy.content.startswith(b"%PDF")
