@@ -117,14 +117,25 @@ def import_(
         )
     ws = _workspace(ctx)
     policy = ws.policy
-    with open_session(ws.engine) as session, console.status(f"importing {source}…"):
+    label = f"importing {source}…"
+    with open_session(ws.engine) as session, console.status(label) as status:
+        rows = 0
+
+        def progress(count: int) -> None:
+            nonlocal rows
+            rows += count
+            status.update(f"{label} {rows:,} rows")
+
         try:
             if source.is_dir():
-                report = import_directory(session, source, now=ws.clock.now(), policy=policy)
+                report = import_directory(
+                    session, source, now=ws.clock.now(), policy=policy, progress=progress
+                )
             else:
-                if kind is None:
-                    kind = source.stem
-                report = import_csv(session, source, kind, now=ws.clock.now(), policy=policy)
+                report = import_csv(
+                    session, source, kind or source.stem, now=ws.clock.now(), policy=policy,
+                    progress=progress,
+                )  # fmt: skip
         except BaseException:
             session.rollback()
             raise

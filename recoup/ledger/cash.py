@@ -55,9 +55,10 @@ def referenced_invoices(references: str, invoices: list[Invoice]) -> list[Invoic
     claimed = [False] * len(text)
     found: list[tuple[int, Invoice]] = []
     for invoice in sorted(invoices, key=lambda inv: len(inv.number), reverse=True):
-        wanted = re.escape(invoice.number.strip().upper())
-        if not wanted:
-            continue
+        number = invoice.number.strip().upper()
+        if not number or number not in text:
+            continue  # the cheap test first: most remittances name few of the invoices
+        wanted = re.escape(number)
         for match in re.finditer(rf"(?<![A-Z0-9]){wanted}(?![A-Z0-9])", text):
             if not any(claimed[match.start() : match.end()]):
                 claimed[match.start() : match.end()] = [True] * (match.end() - match.start())

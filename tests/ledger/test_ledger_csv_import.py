@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from recoup.clock import FixedClock
+from recoup.ledger.connectors import csv_files
 from recoup.ledger.connectors.base import Connector, ImportFailed
 from recoup.ledger.connectors.csv_files import CsvConnector, import_csv, import_directory
 from recoup.ledger.events import first_aging_event
@@ -348,6 +349,65 @@ def test_a_directory_is_one_all_or_nothing_batch(
         import_directory(session, tmp_path, now=clock.now(), policy=policy)
     assert "invoices.csv row 3" in str(failure.value)
     assert _count(session, Customer) == 0
+
+
+def _many_invoices(path: Path, count: int, *, bad_row: str | None = None) -> Path:
+    lines = ["number,customer_ref,issue_date,due_date,amount"]
+    lines += [f"S-{n:04d},ACME,2026-10-01,2026-10-31,{100 + n}.00" for n in range(count)]
+    if bad_row is not None:
+        lines.append(bad_row)
+    return _write(path, "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "expected"),
+    [
+        ("S-9999,ACME,2026-10-01,2026-10-31,-1.00", "row 42: amount: amount '-1.00' is negative"),
+        ("S-9999,NOBODY,2026-10-01,2026-10-31,1.00", "row 42: unknown customer 'NOBODY'"),
+        ("S-0003,ACME,2026-10-01,2026-10-31,1.00", "row 42: invoice S-0003 appears twice "
+         "(first at invoices.csv row 5)"),
+        ("s-0003,ACME,2026-10-01,2026-10-31,1.00", "row 42: invoice number 's-0003' differs "
+         "from 'S-0003'"),
+    ],
+)  # fmt: skip
+def test_a_streamed_import_refuses_everything_for_one_bad_row_in_a_later_batch(
+    session: Session,
+    clock: FixedClock,
+    policy: Policy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    bad_row: str,
+    expected: str,
+) -> None:
+    monkeypatch.setattr(csv_files, "BATCH_ROWS", 7)  # 40 good rows: six batches go in first
+    shutil.copy(GOOD / "customers.csv", tmp_path / "customers.csv")
+    _many_invoices(tmp_path / "invoices.csv", 40, bad_row=bad_row)
+    seen: list[int] = []
+    with pytest.raises(ImportFailed) as failure:
+        import_directory(session, tmp_path, now=clock.now(), policy=policy, progress=seen.append)
+    assert f"invoices.csv {expected}" in str(failure.value)
+    assert failure.value.count == 1
+    assert sum(seen) >= 3 + 40  # every good row was read
+    for model in (Customer, Invoice, Event, AuditEvent):
+        assert _count(session, model) == 0
+
+
+def test_a_streamed_import_goes_in_batch_by_batch(
+    session: Session, clock: FixedClock, policy: Policy, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(csv_files, "BATCH_ROWS", 7)
+    shutil.copy(GOOD / "customers.csv", tmp_path / "customers.csv")
+    _many_invoices(tmp_path / "invoices.csv", 40)
+    seen: list[int] = []
+    report = import_directory(session, tmp_path, now=clock.now(), policy=policy,
+                              progress=seen.append)  # fmt: skip
+    assert report.invoices.created == 40 and report.aging_events == 40
+    assert max(seen) <= 7 and sum(seen) == 43
+    assert _count(session, Invoice) == 40
+    assert _count(session, Event) == 40
+    again = import_directory(session, tmp_path, now=clock.now(), policy=policy)
+    assert (again.invoices.created, again.invoices.unchanged) == (0, 40)
 
 
 def test_an_empty_directory_is_an_error(

@@ -83,38 +83,71 @@ def check_bounds(
                     )
 
 
-def check_invoice_number_case(session: Session, batch: RecordBatch, problems: Problems) -> None:
-    """Refuse an invoice number equal to another one but for letter case, in the batch
-    or in the ledger."""
-    seen: dict[str, InvoiceRecord] = {}
-    for invoice in batch.invoices:
-        folded = invoice.number.casefold()
-        first = seen.setdefault(folded, invoice)
-        if first is not invoice and first.number != invoice.number:
-            problems.add(
-                invoice.where(f"invoice {invoice.number}"),
-                f"invoice number {invoice.number!r} differs from {first.number!r} "
-                f"({first.where('?')}) only in letter case; use one spelling",
+class CaseTwins:
+    """Refuses an invoice number equal to another but for letter case, in one import
+    (batch after batch) or in the ledger.
+
+    Two such numbers differ where one of them has a lower-case letter, so only numbers
+    with one are remembered: the ledger's (one scan, at the first batch) and the
+    import's; the upper-case spelling of each is looked up by the number's index. A
+    large import thus costs neither a scan per batch nor memory per row."""
+
+    def __init__(self) -> None:
+        self._ledger: dict[str, set[str]] | None = None
+        self._earlier: dict[str, tuple[str, str]] = {}
+
+    def check(self, session: Session, batch: RecordBatch, problems: Problems) -> None:
+        in_batch: dict[str, InvoiceRecord] = {}
+        for invoice in batch.invoices:
+            folded = invoice.number.casefold()
+            first = in_batch.setdefault(folded, invoice)
+            spelling, where = (
+                (first.number, first.where("?"))
+                if first is not invoice
+                else self._earlier.get(folded, (invoice.number, ""))
             )
-    stored = _stored_numbers(session, {i.number.casefold() for i in batch.invoices})
-    for invoice in batch.invoices:
-        twins = stored.get(invoice.number.casefold(), set()) - {invoice.number}
-        if twins:
-            problems.add(
-                invoice.where(f"invoice {invoice.number}"),
-                f"invoice number {invoice.number!r} differs from {sorted(twins)[0]!r}, already "
-                "in the ledger, only in letter case; use the ledger's spelling",
+            if spelling != invoice.number:
+                problems.add(
+                    invoice.where(f"invoice {invoice.number}"),
+                    f"invoice number {invoice.number!r} differs from {spelling!r} "
+                    f"({where}) only in letter case; use one spelling",
+                )
+        stored = self._stored(session, [invoice.number for invoice in batch.invoices])
+        for invoice in batch.invoices:
+            twins = stored.get(invoice.number.casefold(), set()) - {invoice.number}
+            if twins:
+                problems.add(
+                    invoice.where(f"invoice {invoice.number}"),
+                    f"invoice number {invoice.number!r} differs from {sorted(twins)[0]!r}, "
+                    "already in the ledger, only in letter case; use the ledger's spelling",
+                )
+        for invoice in batch.invoices:
+            if _has_lower(invoice.number):
+                self._earlier.setdefault(
+                    invoice.number.casefold(), (invoice.number, invoice.where("?"))
+                )
+
+    def _stored(self, session: Session, numbers: list[str]) -> dict[str, set[str]]:
+        if self._ledger is None:
+            self._ledger = {}
+            lowered = select(Invoice.number).where(
+                col(Invoice.number) != func.upper(col(Invoice.number))
             )
+            for number in session.exec(lowered):
+                if _has_lower(number):
+                    self._ledger.setdefault(number.casefold(), set()).add(number)
+        found = {folded: set(spellings) for folded, spellings in self._ledger.items()}
+        uppers = sorted({n.upper() for n in numbers if _has_lower(n)})
+        for chunk in chunked(uppers):
+            for number in session.exec(
+                select(Invoice.number).where(col(Invoice.number).in_(chunk))
+            ):
+                found.setdefault(number.casefold(), set()).add(number)
+        return found
 
 
-def _stored_numbers(session: Session, folded: set[str]) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for chunk in chunked(sorted(folded)):
-        for number in session.exec(
-            select(Invoice.number).where(func.lower(col(Invoice.number)).in_(chunk))
-        ):
-            found.setdefault(number.casefold(), set()).add(number)
-    return found
+def _has_lower(number: str) -> bool:
+    return number != number.upper()
 
 
 _Row = tuple[Record, list[tuple[str, int | None]], list[tuple[str, date]]]

@@ -1,15 +1,17 @@
 """CSV files as a system of record: the columns are documented in docs/ledger.md.
 
-Every row of every file is checked before anything is written; a bad row
-fails the whole import with the file, the row (the header is row 1) and the
-reason, listing up to ``MAX_PROBLEMS`` problems.
+An import streams: rows are read ``BATCH_ROWS`` at a time and go into the
+ledger batch by batch, so a file of any length needs little memory. It is
+still all or nothing: a bad row anywhere fails the whole import with the file,
+the row (the header is row 1) and the reason, listing up to ``MAX_PROBLEMS``
+problems, and the ledger is left as it was.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -36,7 +38,7 @@ from recoup.ledger.connectors.base import (
     parse_amount,
 )
 from recoup.ledger.connectors.export import write_actions_csv
-from recoup.ledger.connectors.ingest import ImportReport, ingest
+from recoup.ledger.connectors.ingest import ImportReport, ingest_batches
 from recoup.policy import Policy
 
 __all__ = ["CsvConnector", "ImportFailed", "import_csv", "import_directory", "read_csv"]
@@ -44,6 +46,7 @@ __all__ = ["CsvConnector", "ImportFailed", "import_csv", "import_directory", "re
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+BATCH_ROWS = 5_000
 
 
 def parse_bool(text: str) -> bool:
@@ -173,23 +176,77 @@ LAYOUTS: dict[RecordKind, Layout] = {
 }
 
 
+Progress = Callable[[int], None]
+
+
 def import_csv(
-    session: Session, path: Path, kind: RecordKind | str, *, now: datetime, policy: Policy
+    session: Session,
+    path: Path,
+    kind: RecordKind | str,
+    *,
+    now: datetime,
+    policy: Policy,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import one CSV file of ``kind``; all of it or, on any bad row, nothing."""
-    layout = LAYOUTS[_kind(kind)]
-    problems = Problems()
-    batch = RecordBatch(source=f"csv:{path}")
-    _read_into(batch, path, layout, problems)
-    problems.raise_if_any()
-    return ingest(session, batch, now=now, policy=policy)
+    """Import one CSV file of ``kind``; all of it or, on any bad row, nothing.
+    ``progress`` is told how many rows each batch had."""
+    return _import(session, [(path, LAYOUTS[_kind(kind)])], f"csv:{path}", now, policy, progress)
 
 
 def import_directory(
-    session: Session, directory: Path, *, now: datetime, policy: Policy
+    session: Session,
+    directory: Path,
+    *,
+    now: datetime,
+    policy: Policy,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import the CSV files of ``directory`` as one batch; all of it or nothing."""
-    return ingest(session, CsvConnector(directory).read(), now=now, policy=policy)
+    """Import the CSV files of ``directory`` as one import; all of it or nothing."""
+    files = CsvConnector(directory).files()
+    return _import(session, files, f"csv:{directory}", now, policy, progress)
+
+
+def _import(
+    session: Session,
+    files: list[tuple[Path, Layout]],
+    source: str,
+    now: datetime,
+    policy: Policy,
+    progress: Progress | None,
+) -> ImportReport:
+    problems = Problems()
+    return ingest_batches(
+        session,
+        _batches(files, source, problems),
+        source=source,
+        now=now,
+        policy=policy,
+        problems=problems,
+        progress=progress,
+    )
+
+
+# Cash is applied in date order across payments and credit memos (on one day the memo
+# first), so the two files make one batch between them.
+_CASH = {RecordKind.PAYMENTS, RecordKind.CREDIT_MEMOS}
+
+
+def _batches(
+    files: list[tuple[Path, Layout]], source: str, problems: Problems
+) -> Iterator[RecordBatch]:
+    """The files' records in the order of ``files``: ``BATCH_ROWS`` at a time, but the
+    payments and credit memos in one batch."""
+    batch = RecordBatch(source=source)
+    for path, layout in files:
+        for record in _records(path, layout, problems, batch):
+            getattr(batch, layout.kind.value).append(record)
+            if len(batch) >= BATCH_ROWS and layout.kind not in _CASH:
+                yield batch
+                batch = RecordBatch(source=source)
+        if layout.kind not in _CASH:
+            yield batch
+            batch = RecordBatch(source=source)
+    yield batch
 
 
 def read_csv(path: Path, kind: RecordKind | str) -> RecordBatch:
@@ -212,8 +269,8 @@ class CsvConnector:
         self.directory = directory
         self.out_directory = out_directory or directory / "write_back"
 
-    def read(self) -> RecordBatch:
-        batch = RecordBatch(source=f"csv:{self.directory}")
+    def files(self) -> list[tuple[Path, Layout]]:
+        """The directory's CSV files with their layouts, in the order they are read."""
         present = [
             (self.directory / layout.filename, layout)
             for layout in LAYOUTS.values()
@@ -222,8 +279,13 @@ class CsvConnector:
         if not present:
             names = ", ".join(layout.filename for layout in LAYOUTS.values())
             raise ImportFailed([Problem(str(self.directory), f"none of {names} found")])
+        return present
+
+    def read(self) -> RecordBatch:
+        """Every record of the directory at once (``import_directory`` streams them)."""
+        batch = RecordBatch(source=f"csv:{self.directory}")
         problems = Problems()
-        for path, layout in present:
+        for path, layout in self.files():
             _read_into(batch, path, layout, problems)
         problems.raise_if_any()
         return batch
@@ -244,34 +306,41 @@ def _kind(kind: RecordKind | str) -> RecordKind:
 
 
 def _read_into(batch: RecordBatch, path: Path, layout: Layout, problems: Problems) -> None:
+    target: list[Record] = getattr(batch, layout.kind.value)
+    target.extend(_records(path, layout, problems, batch))
+
+
+def _records(
+    path: Path, layout: Layout, problems: Problems, notes: RecordBatch
+) -> Iterator[Record]:
+    """The good records of one file, read as they are needed; bad rows go to ``problems``,
+    what was found out about the file (its separator, unused columns) to ``notes``."""
     name = path.name
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             dialect = sniff_dialect(handle.read(SNIFF_CHARS))
             handle.seek(0)
-            rows = list(csv.reader(handle, dialect))
-        batch.notes.append(f"{name}: {DELIMITER_NAMES[dialect.delimiter]}-separated")
+            rows = csv.reader(handle, dialect)
+            header_row = next(rows, [])
+            if not any(cell.strip() for cell in header_row):
+                problems.add(Origin(name, 1), "no header row")
+                return
+            notes.notes.append(f"{name}: {DELIMITER_NAMES[dialect.delimiter]}-separated")
+            header = [cell.strip().lower() for cell in header_row]
+            positions = _positions(header, layout, name, notes, problems)
+            if positions is None:
+                return
+            for number, cells in enumerate(rows, start=2):
+                if not any(cell.strip() for cell in cells):
+                    continue
+                origin = Origin(name, number)
+                record = _record(cells, len(header), positions, layout, origin, problems)
+                if record is not None:
+                    yield record
     except UnicodeDecodeError:
         problems.add(name, "not UTF-8 text")
-        return
     except csv.Error as exc:
         problems.add(name, f"not readable as CSV: {exc}")
-        return
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        problems.add(Origin(name, 1), "no header row")
-        return
-    header = [cell.strip().lower() for cell in rows[0]]
-    positions = _positions(header, layout, name, batch, problems)
-    if positions is None:
-        return
-    target: list[Record] = getattr(batch, layout.kind.value)
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        origin = Origin(name, number)
-        record = _record(cells, len(header), positions, layout, origin, problems)
-        if record is not None:
-            target.append(record)
 
 
 SNIFF_CHARS = 64 * 1024

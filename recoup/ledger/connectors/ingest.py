@@ -1,22 +1,28 @@
 """The one way records from a system of record enter the ledger.
 
-``ingest`` checks the whole batch against itself and the ledger first and
-writes nothing unless every record is acceptable; then it upserts by natural
-key (customer ref; contact customer + email; invoice number; payment ref;
-credit memo number). New open invoices get their first aging event, new
-payments go through cash application, credit memos reduce the invoice they
-name. It never commits: the caller owns the transaction.
+``ingest`` takes one batch, ``ingest_batches`` a stream of them (a large CSV
+file read a few thousand rows at a time, so memory stays flat). Each batch is
+checked against itself, the batches before it and the ledger, then upserted by
+natural key (customer ref; contact customer + email; invoice number; payment
+ref; credit memo number); new invoices go in as bulk inserts. New payments go
+through cash application, credit memos reduce the invoice they name, and the
+new invoices still open at the end get their first aging event. All of it
+happens inside a savepoint: one unacceptable record anywhere and the ledger is
+as it was (``ImportFailed`` lists the problems). It never commits: the caller
+owns the transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, Field
+from sqlalchemy import insert
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from recoup.ledger import audit
@@ -32,9 +38,17 @@ from recoup.ledger.connectors.base import (
     RecordBatch,
     chunked,
 )
-from recoup.ledger.connectors.bounds import check_bounds, check_invoice_number_case
-from recoup.ledger.events import first_aging_event
-from recoup.ledger.models import Contact, CreditMemo, Customer, Invoice, InvoiceStatus, Payment
+from recoup.ledger.connectors.bounds import CaseTwins, check_bounds
+from recoup.ledger.events import first_aging_fields
+from recoup.ledger.models import (
+    Contact,
+    CreditMemo,
+    Customer,
+    Event,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+)
 from recoup.money import DEFAULT_CURRENCY, format_money, format_totals
 from recoup.policy import Policy
 
@@ -105,33 +119,128 @@ class ImportReport(BaseModel):
 def ingest(session: Session, batch: RecordBatch, *, now: datetime, policy: Policy) -> ImportReport:
     """Check every record of ``batch``, then upsert them; raises ``ImportFailed`` (having
     written nothing) when any record is unacceptable."""
-    known = _Known.load(session, batch)
-    _check(batch, known, session=session, now=now, policy=policy)
-    report = ImportReport(source=batch.source, notes=list(batch.notes))
+    return ingest_batches(session, [batch], source=batch.source, now=now, policy=policy)
+
+
+def ingest_batches(
+    session: Session,
+    batches: Iterable[RecordBatch],
+    *,
+    source: str,
+    now: datetime,
+    policy: Policy,
+    problems: Problems | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Ingest ``batches`` in order as one import: all of it, or (``ImportFailed``) none.
+
+    ``problems`` may already hold what the reader of the batches found wrong; once there
+    is one, later batches are still read (to list their problems) but not written.
+    ``progress`` is told how many records each batch had."""
+    problems = problems if problems is not None else Problems()
+    report = ImportReport(source=source)
+    seen = _Seen()
+    created: list[str] = []
+    records = 0
+    with session.begin_nested():
+        for batch in batches:
+            records += len(batch)
+            _ingest_one(session, batch, seen, created, report, problems, now=now, policy=policy)
+            if progress is not None:
+                progress(len(batch))
+        problems.raise_if_any()
+        report.aging_events = _schedule_aging(session, created, policy=policy, now=now)
+        audit.record(
+            session,
+            at=now,
+            actor="system",
+            action="import",
+            reason=report.summary().splitlines()[0][:2000],
+            detail={
+                "source": source,
+                "records": records,
+                "aging_events": report.aging_events,
+                "warnings": len(report.warnings),
+            },
+        )
+        session.flush()
+    return report
+
+
+def _ingest_one(
+    session: Session,
+    batch: RecordBatch,
+    seen: _Seen,
+    created: list[str],
+    report: ImportReport,
+    problems: Problems,
+    *,
+    now: datetime,
+    policy: Policy,
+) -> None:
+    report.notes.extend(batch.notes)
     for warning in batch.warnings:
         report.warn(warning)
+    if problems:
+        return
+    known = _Known.load(session, batch)
+    _check(batch, known, seen, problems, session=session, now=now, policy=policy)
+    if problems:
+        return
     writer = _Writer(session, known, report, now=now, policy=policy)
     writer.customers(batch.customers)
     writer.contacts(batch.contacts)
-    writer.invoices(batch.invoices)
+    created.extend(writer.invoices(batch.invoices))
     writer.cash(batch.payments, batch.credit_memos)
-    writer.aging()
     writer.reconcile(batch.invoices)
-    audit.record(
-        session,
-        at=now,
-        actor="system",
-        action="import",
-        reason=report.summary().splitlines()[0][:2000],
-        detail={
-            "source": batch.source,
-            "records": len(batch),
-            "aging_events": report.aging_events,
-            "warnings": len(report.warnings),
-        },
-    )
     session.flush()
-    return report
+
+
+def _schedule_aging(session: Session, created: list[str], *, policy: Policy, now: datetime) -> int:
+    """The first aging event of each new invoice still open after the import's cash."""
+    thresholds = policy.cadence.aging_thresholds_days
+    scheduled = 0
+    columns = (
+        col(Invoice.id),
+        col(Invoice.customer_id),
+        col(Invoice.number),
+        col(Invoice.due_date),
+    )
+    for numbers in chunked(created):
+        rows = session.execute(
+            sa_select(*columns).where(
+                col(Invoice.number).in_(numbers), col(Invoice.status) == InvoiceStatus.OPEN.value
+            )
+        )
+        events = [
+            fields
+            for row in rows
+            if (fields := first_aging_fields(_NewInvoice(*row), thresholds, now=now)) is not None
+        ]
+        if events:
+            session.connection().execute(insert(Event.__table__), events)  # type: ignore[attr-defined]
+            scheduled += len(events)
+    return scheduled
+
+
+class _NewInvoice(NamedTuple):
+    id: int
+    customer_id: int
+    number: str
+    due_date: date
+
+
+@dataclass
+class _Seen:
+    """Where each natural key of the import so far was first met (batches are checked
+    one at a time; a key repeated in a later batch is a duplicate all the same)."""
+
+    customers: dict[str, str] = field(default_factory=dict)
+    contacts: dict[tuple[str, str], str] = field(default_factory=dict)
+    invoices: dict[str, str] = field(default_factory=dict)
+    payments: dict[str, str] = field(default_factory=dict)
+    credit_memos: dict[str, str] = field(default_factory=dict)
+    case_twins: CaseTwins = field(default_factory=CaseTwins)
 
 
 @dataclass
@@ -191,33 +300,38 @@ def _lookup(session: Session, model: type[T], key: Any, values: Iterable[object]
 
 
 def _check(
-    batch: RecordBatch, known: _Known, *, session: Session, now: datetime, policy: Policy
+    batch: RecordBatch,
+    known: _Known,
+    seen: _Seen,
+    problems: Problems,
+    *,
+    session: Session,
+    now: datetime,
+    policy: Policy,
 ) -> None:
-    problems = Problems()
     currencies = {ref: customer.currency for ref, customer in known.customers.items()}
     check_bounds(batch, problems, now=now, policy=policy, currencies=currencies)
-    check_invoice_number_case(session, batch, problems)
-    batch_customers: dict[str, CustomerRecord] = {}
+    seen.case_twins.check(session, batch, problems)
     for record in batch.customers:
-        _unique(problems, batch_customers, record.ref, record, f"customer {record.ref}")
-    customer_refs = set(known.customers) | set(batch_customers)
+        _unique(problems, seen.customers, record.ref, record, f"customer {record.ref}")
+    customer_refs = set(known.customers) | {record.ref for record in batch.customers}
 
     def check_customer(record: ContactRecord | InvoiceRecord | PaymentRecord | CreditMemoRecord,
                        label: str) -> None:  # fmt: skip
         if record.customer_ref not in customer_refs:
             problems.add(record.where(label), f"unknown customer {record.customer_ref!r}")
 
-    seen_contacts: dict[tuple[str, str], ContactRecord] = {}
     for contact in batch.contacts:
         label = f"contact {contact.email}"
         check_customer(contact, label)
-        _unique(problems, seen_contacts, (contact.customer_ref, contact.email), contact, label)
+        _unique(problems, seen.contacts, (contact.customer_ref, contact.email), contact, label)
 
     batch_invoices: dict[str, InvoiceRecord] = {}
     for invoice in batch.invoices:
         label = f"invoice {invoice.number}"
         check_customer(invoice, label)
-        _unique(problems, batch_invoices, invoice.number, invoice, label)
+        _unique(problems, seen.invoices, invoice.number, invoice, label)
+        batch_invoices.setdefault(invoice.number, invoice)
         stored = known.invoices.get(invoice.number)
         if stored is not None and known.owner_ref(stored.customer_id) != invoice.customer_ref:
             problems.add(
@@ -226,11 +340,10 @@ def _check(
                 f"{known.owner_ref(stored.customer_id)!r}",
             )
 
-    seen_payments: dict[str, PaymentRecord] = {}
     for payment in batch.payments:
         label = f"payment {payment.ref}"
         check_customer(payment, label)
-        _unique(problems, seen_payments, payment.ref, payment, label)
+        _unique(problems, seen.payments, payment.ref, payment, label)
         stored_payment = known.payments.get(payment.ref)
         if stored_payment is not None and (
             known.owner_ref(stored_payment.customer_id) != payment.customer_ref
@@ -244,11 +357,10 @@ def _check(
                 "a payment cannot change",
             )
 
-    seen_memos: dict[str, CreditMemoRecord] = {}
     for memo in batch.credit_memos:
         label = f"credit memo {memo.number}"
         check_customer(memo, label)
-        _unique(problems, seen_memos, memo.number, memo, label)
+        _unique(problems, seen.credit_memos, memo.number, memo, label)
         stored_memo = known.credit_memos.get(memo.number)
         if stored_memo is not None and (
             known.owner_ref(stored_memo.customer_id) != memo.customer_ref
@@ -261,7 +373,6 @@ def _check(
             )
         if memo.invoice_number:
             _check_memo_invoice(problems, memo, label, batch_invoices, known)
-    problems.raise_if_any()
 
 
 def _check_memo_invoice(
@@ -286,13 +397,13 @@ def _check_memo_invoice(
         )
 
 
-def _unique(problems: Problems, seen: dict[Any, Any], key: object, record: Record,
+def _unique(problems: Problems, seen: dict[Any, str], key: object, record: Record,
             label: str) -> None:  # fmt: skip
     first = seen.get(key)
     if first is None:
-        seen[key] = record
+        seen[key] = record.where("?")
         return
-    problems.add(record.where(label), f"{label} appears twice (first at {first.where('?')})")
+    problems.add(record.where(label), f"{label} appears twice (first at {first})")
 
 
 _CUSTOMER_FIELDS = {
@@ -350,7 +461,6 @@ class _Writer:
         self.now = now
         self.policy = policy
         self.preexisting: set[str] = set(known.invoices)
-        self.created_invoices: list[Invoice] = []
 
     def customer_id(self, ref: str) -> int:
         return self.known.customers[ref].id or 0
@@ -410,46 +520,31 @@ class _Writer:
                 self.report.contacts.unchanged += 1
         self.session.flush()
 
-    def invoices(self, records: list[InvoiceRecord]) -> None:
-        created: list[Invoice] = []
+    def invoices(self, records: list[InvoiceRecord]) -> list[str]:
+        """Upsert the invoices; the new ones go in as one bulk insert. Their numbers."""
+        new: list[dict[str, object]] = []
         for record in records:
             owner = self.known.customers[record.customer_ref]
             row = self.known.invoices.get(record.number)
             if row is None:
-                balance = record.balance_cents
-                row = Invoice(
-                    customer_id=owner.id or 0,
-                    number=record.number,
-                    issue_date=record.issue_date,
-                    due_date=record.due_date,
-                    amount_cents=record.amount_cents,
-                    open_cents=balance,
-                    currency=record.currency or owner.currency,
-                    status=(InvoiceStatus.OPEN if balance > 0 else InvoiceStatus.PAID).value,
-                    po_number=record.po_number,
-                    description=record.description,
-                )
-                self.session.add(row)
-                self.known.invoices[record.number] = row
-                created.append(row)
+                new.append(_new_invoice(record, owner))
                 self.report.invoices.created += 1
             elif self._update_invoice(row, record):
                 self.report.invoices.updated += 1
             else:
                 self.report.invoices.unchanged += 1
         self.session.flush()
-        self.created_invoices.extend(created)
+        if new:
+            # Core's executemany: the ORM's bulk path costs a multiple of it per row.
+            self.session.connection().execute(insert(Invoice.__table__), new)  # type: ignore[attr-defined]
+        return [str(row["number"]) for row in new]
 
-    def aging(self) -> None:
-        """The first aging event of each new invoice still open after the batch's cash."""
-        thresholds = self.policy.cadence.aging_thresholds_days
-        for invoice in self.created_invoices:
-            if invoice.status != InvoiceStatus.OPEN.value:
-                continue
-            aging = first_aging_event(invoice, thresholds, now=self.now)
-            if aging is not None:
-                self.session.add(aging)
-                self.report.aging_events += 1
+    def invoice(self, number: str) -> Invoice | None:
+        """A stored invoice by number, also one this import has just inserted."""
+        row = self.known.invoices.get(number)
+        if row is None and number:
+            row = self.session.exec(select(Invoice).where(Invoice.number == number)).first()
+        return row
 
     def _update_invoice(self, row: Invoice, record: InvoiceRecord) -> bool:
         changed = _update(row, record, _INVOICE_FIELDS)
@@ -511,7 +606,7 @@ class _Writer:
 
     def _credit_memo(self, record: CreditMemoRecord) -> None:
         customer_id = self.customer_id(record.customer_ref)
-        invoice = self.known.invoices.get(record.invoice_number or "")
+        invoice = self.invoice(record.invoice_number or "")
         memo = CreditMemo(
             customer_id=customer_id,
             number=record.number,
@@ -561,12 +656,10 @@ class _Writer:
     def reconcile(self, records: list[InvoiceRecord]) -> None:
         """Say where the source's open amount for a known invoice differs from the ledger's."""
         for record in records:
+            if record.open_cents is None or record.number not in self.preexisting:
+                continue
             row = self.known.invoices[record.number]
-            if (
-                record.open_cents is not None
-                and record.number in self.preexisting
-                and row.open_cents != record.open_cents
-            ):
+            if row.open_cents != record.open_cents:
                 self.report.warn(
                     f"invoice {record.number}: the source says "
                     f"{format_money(record.open_cents, row.currency)} open, the ledger "
@@ -577,3 +670,19 @@ class _Writer:
 def _add(totals: dict[str, int], currency: str, cents: int) -> None:
     if cents:
         totals[currency] = totals.get(currency, 0) + cents
+
+
+def _new_invoice(record: InvoiceRecord, owner: Customer) -> dict[str, object]:
+    balance = record.balance_cents
+    return {
+        "customer_id": owner.id or 0,
+        "number": record.number,
+        "issue_date": record.issue_date,
+        "due_date": record.due_date,
+        "amount_cents": record.amount_cents,
+        "open_cents": balance,
+        "currency": record.currency or owner.currency,
+        "status": (InvoiceStatus.OPEN if balance > 0 else InvoiceStatus.PAID).value,
+        "po_number": record.po_number,
+        "description": record.description,
+    }
