@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from recoup.cli.app import app
 from recoup.demo import run_demo
+from recoup.guardrails.rules.pause import BLOCKING_CATEGORIES
+from recoup.ledger.db import make_engine
 
 
 def test_the_demo_acts_on_every_kind_of_reply(tmp_path: Path) -> None:
@@ -58,6 +61,20 @@ def test_the_demo_ends_with_what_needs_you_and_leaves_a_ledger_to_explore(
     stakes = [case.at_stake_cents for case in summary.needs_you]
     assert stakes and stakes == sorted(stakes, reverse=True)
     assert all(case.why for case in summary.needs_you)
+    # No case reads as plainly open past its expiry: the others were expired at the end,
+    # those that stop outreach (never expiring on their own) say their answer is overdue.
+    with make_engine(f"sqlite:///{kept / 'recoup.db'}").connect() as connection:
+        past = connection.execute(
+            text(
+                "SELECT id, category FROM escalation WHERE status = 'open' AND expires_at <= :end"
+            ),
+            {"end": summary.end.replace(tzinfo=None).isoformat(sep=" ")},
+        ).all()
+    assert past and {category for _id, category in past} <= BLOCKING_CATEGORIES
+    overdue = {case.case_id for case in summary.needs_you if case.overdue}
+    assert overdue == {case_id for case_id, _category in past}
+    assert "answer overdue" in shown
+    assert all("(open)" not in e for a in summary.accounts for e in a.escalations)
     paid = [a for a in summary.accounts if a.open_at_end_cents == 0]
     assert paid and all(a.now == "paid in full" for a in paid)
     assert "waits:" not in shown

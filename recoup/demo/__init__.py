@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 
 from recoup.agent.clients.offline import OfflineModel
+from recoup.approvals.decisions import expire_overdue
 from recoup.demo.explore import explore_lines, keep_ledger
 from recoup.demo.ledger import demo_scenario, demo_start
 from recoup.demo.summary import DemoSummary, accounts_table, needs_you_table, summarize
@@ -45,6 +46,8 @@ def run_demo_summary(
         )
         try:
             with open_session(simulation.engine) as session:
+                # What the daemon's notifier does: no case stays open past its expiry.
+                expire_overdue(session, now=scenario.end)
                 summary = summarize(
                     session,
                     start=scenario.start,

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from recoup.clock import as_utc
 from recoup.ledger.models import (
     Customer,
     Dispute,
@@ -32,6 +33,27 @@ class NeedsYou(BaseModel):
     currency: str
     category: str
     why: str
+    opened_at: datetime | None = None
+    # The case's answer time passed: a case that stops all outreach stays open for a
+    # person beyond it (it never expires on its own); the others are expired by then.
+    overdue: bool = False
+
+    @property
+    def waiting(self) -> str:
+        since = f"since {self.opened_at:%b %d}" if self.opened_at else ""
+        return f"{since}, answer overdue" if self.overdue else since
+
+
+def case_status(case: Escalation, *, now: datetime) -> str:
+    """``open``, ``open, answer overdue`` (past its expiry, never expired because it stops
+    outreach), or the closed status."""
+    if case.status == EscalationStatus.OPEN.value and _past(case.expires_at, now):
+        return "open, answer overdue"
+    return case.status
+
+
+def _past(moment: datetime | None, now: datetime) -> bool:
+    return moment is not None and as_utc(moment) <= as_utc(now)
 
 
 def current_state(session: Session, customer: Customer, *, now: datetime) -> str:
@@ -82,7 +104,7 @@ def current_state(session: Session, customer: Customer, *, now: datetime) -> str
     return "; ".join(parts) or "nothing scheduled"
 
 
-def needs_you(session: Session) -> list[NeedsYou]:
+def needs_you(session: Session, *, now: datetime) -> list[NeedsYou]:
     """The open cases, the most money at stake first."""
     balances: dict[int, int] = dict(
         session.exec(
@@ -105,6 +127,8 @@ def needs_you(session: Session) -> list[NeedsYou]:
             currency=customer.currency,
             category=case.category,
             why=" ".join(case.reason.split())[:110],
+            opened_at=case.created_at,
+            overdue=_past(case.expires_at, now),
         )
         for case, customer in rows
     ]

@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from recoup.demo.state_now import NeedsYou, current_state, needs_you
+from recoup.demo.state_now import NeedsYou, case_status, current_state, needs_you
 from recoup.ledger.kpis import Kpis, compute_kpis, kpis_by_currency
 from recoup.ledger.models import (
     AuditEvent,
@@ -79,7 +79,7 @@ def summarize(
 ) -> DemoSummary:
     accounts = []
     for customer in session.exec(select(Customer).order_by(col(Customer.ref))):
-        account = _account(session, customer, start, opening.get(customer.ref, 0))
+        account = _account(session, customer, start, end, opening.get(customer.ref, 0))
         account.now = current_state(session, customer, now=end)
         accounts.append(account)
     period = max(1, (end - start).days)
@@ -95,12 +95,12 @@ def summarize(
         open_at_start_cents=sum(a.open_at_start_cents for a in accounts),
         collected=Totals.of((a.currency, a.collected_cents) for a in accounts),
         open_at_start=Totals.of((a.currency, a.open_at_start_cents) for a in accounts),
-        needs_you=needs_you(session),
+        needs_you=needs_you(session, now=end),
     )
 
 
-def _account(session: Session, customer: Customer, start: datetime, opening: int
-             ) -> AccountSummary:  # fmt: skip
+def _account(session: Session, customer: Customer, start: datetime, end: datetime,
+             opening: int) -> AccountSummary:  # fmt: skip
     customer_id = customer.id or 0
     open_now = session.exec(
         select(func.coalesce(func.sum(Invoice.open_cents), 0)).where(
@@ -142,7 +142,9 @@ def _account(session: Session, customer: Customer, start: datetime, opening: int
             1 for m in messages if m.direction == Direction.OUTBOUND.value and m.status == "sent"
         ),
         replies_received=sum(1 for m in messages if m.direction == Direction.INBOUND.value),
-        escalations=[f"{e.category} ({e.status}): {e.reason[:120]}" for e in escalations],
+        escalations=[
+            f"{e.category} ({case_status(e, now=end)}): {e.reason[:120]}" for e in escalations
+        ],
         happenings=sorted(
             [
                 Happening(
@@ -203,7 +205,7 @@ def _day(moment: datetime | date) -> str:
 def needs_you_table(summary: DemoSummary) -> Table:
     """The open cases, most money at stake first, each with its one-line why."""
     table = Table(title="Needs you: open cases, most money at stake first", title_justify="left")
-    for header in ("case", "account", "at stake", "kind", "why"):
+    for header in ("case", "account", "at stake", "kind", "waiting", "why"):
         table.add_column(header, justify="right" if header == "at stake" else "left")
     for case in summary.needs_you:
         table.add_row(
@@ -211,6 +213,7 @@ def needs_you_table(summary: DemoSummary) -> Table:
             escape(f"{case.ref} {case.name}"),
             format_money(case.at_stake_cents, case.currency),
             case.category,
+            case.waiting,
             escape(case.why),
         )
     if not summary.needs_you:
