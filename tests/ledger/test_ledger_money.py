@@ -77,3 +77,25 @@ def test_totals_are_never_added_across_currencies() -> None:
 )
 def test_contacts_are_greeted_by_name_only_when_it_is_a_name(name: str, greeted: str) -> None:
     assert personal_name(name) == greeted
+
+
+def test_a_promise_in_euros_is_audited_in_euros(
+    session: Session, clock: FixedClock, policy: Policy
+) -> None:
+    from datetime import timedelta
+
+    from recoup.ledger.operations.actor import SYSTEM
+    from recoup.ledger.operations.promises import log_promise
+    from recoup.ledger.state import load_account
+    from tests.support import factory
+
+    owner = factory.customer(session, ref="EU2")
+    owner.currency = "EUR"
+    factory.invoice(session, owner, number="E-77", amount_cents=123_456,
+                    due=clock.now().date())  # fmt: skip
+    account = load_account(session, owner.id or 0, now=clock.now())
+    log_promise(session, account, now=clock.now(), actor=SYSTEM, policy=policy,
+                promised_date=clock.now().date() + timedelta(days=5),
+                invoice_numbers=["E-77"])  # fmt: skip
+    reason = session.exec(select(AuditEvent.reason).where(AuditEvent.action == "log_promise")).one()
+    assert reason.startswith("promise to pay €1,234.56 by ")

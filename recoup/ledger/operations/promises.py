@@ -13,6 +13,7 @@ from recoup.ledger.models import Event, EventKind, Invoice, Promise, PromiseInvo
 from recoup.ledger.operations.actor import Actor
 from recoup.ledger.operations.refused import OperationRefused
 from recoup.ledger.state import Account
+from recoup.money import format_money
 from recoup.policy import Policy
 
 PROMISE_CHECK_TIME = time(6, 0)
@@ -72,7 +73,10 @@ def log_promise(
         at=now,
         actor=actor.name,
         action="log_promise",
-        reason=f"promise to pay {amount / 100:.2f} by {promised_date.isoformat()}",
+        reason=(
+            f"promise to pay {format_money(amount, account.customer.currency)} "
+            f"by {promised_date.isoformat()}"
+        ),
         customer_id=account.customer_id,
         run_id=actor.run_id,
         detail={"promise_id": promise.id, "invoices": numbers},
