@@ -40,4 +40,8 @@ def approvals_notice(settings: Settings) -> dict[str, Any]:
         if settings.approvals_token is not None
         else str((settings.home / TOKEN_FILE).resolve())
     )
-    return {"approvals_page": f"http://{shown_host}:{settings.http_port}/", "token": token_from}
+    # Not a key the log's secret filter hides ("token"): this is where, never what.
+    return {
+        "approvals_page": f"http://{shown_host}:{settings.http_port}/",
+        "login_from": token_from,
+    }

@@ -21,6 +21,7 @@ from recoup.errors import ServiceError
 from recoup.ledger.db import make_engine
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Direction, Message, MessageStatus
+from recoup.logs import redact_secrets
 from recoup.mail.maildir_source import MaildirSource
 from recoup.mail.transports.maildir import MaildirInbox
 from recoup.policy import Policy
@@ -154,9 +155,11 @@ def test_health_says_the_current_state_not_an_old_error(
 
 def test_the_start_up_log_says_where_the_page_and_its_token_are(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, http_host="0.0.0.0", http_port=8123)
-    assert approvals_notice(settings) == {
+    notice = {
         "approvals_page": "http://127.0.0.1:8123/",
-        "token": str((tmp_path / "approvals.token").resolve()),
+        "login_from": str((tmp_path / "approvals.token").resolve()),
     }
+    assert approvals_notice(settings) == notice
+    assert redact_secrets(None, "info", approvals_notice(settings)) == notice  # shown in the log
     given = Settings(home=tmp_path, approvals_token="s3cret")  # type: ignore[arg-type]
     assert "s3cret" not in str(approvals_notice(given))
