@@ -11,11 +11,12 @@ from sqlalchemy import Engine
 from recoup.clock import FixedClock
 from recoup.ledger.connectors.sync.limits import forget_limiters
 from recoup.policy import Policy
+from tests.ledger.connectors.fake_netsuite import FakeNetSuite
 from tests.ledger.connectors.fake_quickbooks import FakeQuickBooks
 from tests.ledger.connectors.fake_xero import FakeXero
 from tests.ledger.connectors.harness import FakeSource, Harness, connect
 
-PROVIDERS = {"quickbooks": FakeQuickBooks, "xero": FakeXero}
+PROVIDERS = {"netsuite": FakeNetSuite, "quickbooks": FakeQuickBooks, "xero": FakeXero}
 
 
 @pytest.fixture(autouse=True)
