@@ -23,9 +23,10 @@ from tests.ledger.connectors.harness import template
 REALM = "1185883450"
 BASE = f"{qbo.PRODUCTION_URL}/v3/company/{REALM}"
 VERIFIER = "verifier-token-of-the-app"
-ENTITIES = ("Customer", "Invoice", "Payment", "CreditMemo")
+ENTITIES = ("Customer", "Invoice", "Payment", "CreditMemo", "Term")
 _PAGED = re.compile(r"select \* from (\w+) ORDERBY Id STARTPOSITION (\d+) MAXRESULTS (\d+)")
 _BY_ID = re.compile(r"select \* from (\w+) where Id in \((.*)\)")
+_ALL = re.compile(r"select \* from (Term) MAXRESULTS (\d+)")
 
 
 def _money(value: str | Decimal) -> float:
@@ -60,8 +61,15 @@ class FakeQuickBooks(FakeProvider):
         if refused is not None:
             return refused
         statement = request.url.params["query"]
-        paged, by_id = _PAGED.match(statement), _BY_ID.match(statement)
-        if paged:
+        paged, by_id, every = (
+            _PAGED.match(statement),
+            _BY_ID.match(statement),
+            _ALL.match(statement),
+        )
+        if every:
+            entity = every.group(1)
+            rows = list(self.objects[entity].values())[: int(every.group(2))]
+        elif paged:
             entity, start, size = paged.group(1), int(paged.group(2)), int(paged.group(3))
             rows = sorted(self.objects[entity].values(), key=lambda o: int(o["Id"]))
             rows = rows[start - 1 : start - 1 + size]
@@ -146,6 +154,16 @@ class FakeQuickBooks(FakeProvider):
         )
         self._touch(obj)
         self.objects["Customer"][cid] = obj
+
+    def term(self, tid: str, name: str, days: int) -> None:
+        obj = template("quickbooks", "term_read.json", "Term")
+        obj.update(Id=tid, Name=name, DueDays=days)
+        self.objects["Term"][tid] = obj
+
+    def customer_terms(self, cid: str, tid: str) -> None:
+        customer = self.objects["Customer"][cid]
+        customer["SalesTermRef"] = {"value": tid}
+        self._touch(customer)
 
     def invoice(
         self, iid: str, cid: str, number: str, total: str, due: date, currency: str = "USD"

@@ -53,6 +53,7 @@ class FakeXero(FakeProvider):
         super().__init__(clock)
         self.objects: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in LISTS}
         self.keys: set[str] = set()
+        self.updates: list[dict[str, Any]] = []
 
     def install(self, router: respx.MockRouter) -> None:
         router.route(url__regex=rf"^{re.escape(xero.API_URL)}/.*").mock(side_effect=self._api)
@@ -71,6 +72,8 @@ class FakeXero(FakeProvider):
         headers = {"X-MinLimit-Remaining": "59", "X-DayLimit-Remaining": "4999"}
         if history:
             return self._history(request, endpoint, item or "")
+        if request.method == "POST" and item:
+            return self._update(request, endpoint, item)
         rows = list(self.objects[endpoint].values())
         if item:
             rows = [r for r in rows if r[LISTS[endpoint]] == item]
@@ -105,6 +108,17 @@ class FakeXero(FakeProvider):
         for record in records:
             self.notes.append({"endpoint": endpoint, "id": item, "Details": record["Details"]})
         return httpx.Response(200, json=body)
+
+    def _update(self, request: httpx.Request, endpoint: str, item: str) -> httpx.Response:
+        """POST /Invoices/{id}: the fields given replace the invoice's own."""
+        row = self.objects[endpoint].get(item)
+        if row is None:
+            return httpx.Response(404)
+        for change in json.loads(request.content)[endpoint]:
+            row.update({k: v for k, v in change.items() if k != LISTS[endpoint]})
+        self.updates.append({"id": item, "key": request.headers.get("Idempotency-Key")})
+        self._touch(row)
+        return httpx.Response(200, json={endpoint: [row]})
 
     def _token(self, request: httpx.Request) -> httpx.Response:
         if self.revoked or form(request).get("refresh_token") != self.refresh_token:
