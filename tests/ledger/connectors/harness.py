@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import respx
@@ -74,6 +76,9 @@ class FakeSource(Protocol):
     def page_size(self) -> int: ...
 
 
+F = TypeVar("F", bound=FakeSource)
+
+
 @dataclass
 class Harness:
     engine: Engine
@@ -112,6 +117,14 @@ def connect(engine: Engine, clock: FixedClock, fake: FakeSource, home: Path) -> 
         save_grant(session, fake.name, fake.tokens(clock.now()), sealer, now=clock.now())
         session.commit()
     return settings
+
+
+@contextmanager
+def served(source: F) -> Iterator[F]:
+    """``source`` answering on its provider's URLs (respx) for the length of the block."""
+    with respx.mock(assert_all_called=False) as router:
+        source.install(router)
+        yield source
 
 
 def later(clock: FixedClock, minutes: int = 1) -> datetime:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import respx
 from cryptography.fernet import Fernet
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -32,16 +31,14 @@ from recoup.ledger.connectors.sync.writeback import deliver_due
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Customer, Invoice
 from tests.ledger.connectors.fake_netsuite import ACCOUNT, BASE, FakeNetSuite
-from tests.ledger.connectors.harness import Harness, fixture, later
+from tests.ledger.connectors.harness import Harness, fixture, later, served
 
 TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
 def fake(clock: FixedClock) -> Iterator[FakeNetSuite]:
-    source = FakeNetSuite(clock)
-    with respx.mock(assert_all_called=False) as router:
-        source.install(router)
+    with served(FakeNetSuite(clock)) as source:
         yield source
 
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-import respx
 from sqlmodel import select
 
 from recoup.clock import FixedClock
@@ -21,7 +20,7 @@ from recoup.ledger.state import load_account
 from tests.ledger.connectors.fake_netsuite import FakeNetSuite
 from tests.ledger.connectors.fake_quickbooks import FakeQuickBooks
 from tests.ledger.connectors.fake_xero import FakeXero
-from tests.ledger.connectors.harness import Harness, later
+from tests.ledger.connectors.harness import Harness, later, served
 
 TODAY = date(2026, 11, 23)
 
@@ -29,9 +28,7 @@ TODAY = date(2026, 11, 23)
 class TestQuickBooksTerms:
     @pytest.fixture
     def fake(self, clock: FixedClock) -> Iterator[FakeQuickBooks]:
-        source = FakeQuickBooks(clock)
-        with respx.mock(assert_all_called=False) as router:
-            source.install(router)
+        with served(FakeQuickBooks(clock)) as source:
             yield source
 
     async def test_sales_term_ref_becomes_the_customers_terms(
@@ -62,9 +59,7 @@ def _terms(erp: Harness) -> dict[str, int]:
 class TestXeroExpectedPaymentDate:
     @pytest.fixture
     def fake(self, clock: FixedClock) -> Iterator[FakeXero]:
-        source = FakeXero(clock)
-        with respx.mock(assert_all_called=False) as router:
-            source.install(router)
+        with served(FakeXero(clock)) as source:
             yield source
 
     async def test_a_promise_on_one_invoice_sets_its_expected_payment_date(
@@ -95,9 +90,7 @@ class TestXeroExpectedPaymentDate:
 class TestOtherProvidersNoteThePromise:
     @pytest.fixture
     def fake(self, clock: FixedClock) -> Iterator[FakeNetSuite]:
-        source = FakeNetSuite(clock)
-        with respx.mock(assert_all_called=False) as router:
-            source.install(router)
+        with served(FakeNetSuite(clock)) as source:
             yield source
 
     async def test_a_promise_on_one_invoice_is_a_note_on_that_invoice(
