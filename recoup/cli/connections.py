@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import httpx
@@ -31,11 +33,25 @@ def connect(
     paste: Annotated[
         bool, typer.Option("--paste", help="Headless: paste the URL the browser ended on.")
     ] = False,
+    account_id: Annotated[
+        str | None, typer.Option("--account-id", help="NetSuite: the account id (123456_SB1).")
+    ] = None,
+    client_id: Annotated[
+        str | None, typer.Option("--client-id", help="NetSuite: the integration's client id.")
+    ] = None,
+    certificate_id: Annotated[
+        str | None,
+        typer.Option("--certificate-id", help="NetSuite: the certificate id of the M2M mapping."),
+    ] = None,
+    private_key: Annotated[
+        Path | None,
+        typer.Option("--private-key", help="NetSuite: the certificate's private key file (0600)."),
+    ] = None,
 ) -> None:
     """Connect a system of record (OAuth consent in the browser; NetSuite: client credentials)."""
     from recoup.ledger.connectors.settings import load_erp_settings
     from recoup.ledger.connectors.sync.connect import finish_consent, oauth_app_for
-    from recoup.ledger.connectors.sync.grants import NotConnected
+    from recoup.ledger.connectors.sync.grants import GrantRevoked, NotConnected
     from recoup.ledger.connectors.sync.oauth import (
         CallbackCatcher,
         ConsentRefused,
@@ -47,7 +63,8 @@ def connect(
     erp = load_erp_settings(ctx.obj)
     try:
         if source == "netsuite":
-            tenant = asyncio.run(_connect_netsuite(ws, erp))
+            given = NetSuiteOptions(account_id, client_id, certificate_id, private_key)
+            tenant = asyncio.run(_connect_netsuite(ws, erp, given))
         else:
             app = oauth_app_for(source, erp)
             state = new_state()
@@ -78,16 +95,52 @@ def connect(
                     )
 
             tenant = asyncio.run(finish())
-    except (NotConnected, ConsentRefused, httpx.HTTPError) as exc:
+    except (NotConnected, GrantRevoked, ConsentRefused, httpx.HTTPError) as exc:
         typer.secho(f"not connected: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
     console.print(f"{source} connected: {tenant.name or tenant.id}. Run `recoup sync {source}`.")
 
 
-async def _connect_netsuite(ws: Workspace, erp: ErpSettings) -> Tenant:
+@dataclass(frozen=True)
+class NetSuiteOptions:
+    account_id: str | None
+    client_id: str | None
+    certificate_id: str | None
+    private_key: Path | None
+
+
+async def _connect_netsuite(ws: Workspace, erp: ErpSettings, given: NetSuiteOptions) -> Tenant:
+    from recoup.ledger.connectors.netsuite.credentials import ClientCredentials
+    from recoup.ledger.connectors.sync.connect import connect_netsuite
     from recoup.ledger.connectors.sync.grants import NotConnected
 
-    raise NotConnected("the NetSuite connector is not built yet (see docs/connectors.md)")
+    ns = erp.netsuite
+    account = given.account_id or (ns.account_id if ns else None)
+    client_id = given.client_id or (ns.client_id if ns else None)
+    certificate = given.certificate_id or (ns.certificate_id if ns else None)
+    key_file = given.private_key or (ns.private_key_file if ns else None)
+    if not (account and client_id and certificate and key_file):
+        raise NotConnected(
+            "NetSuite needs --account-id, --client-id, --certificate-id and --private-key "
+            "(or RECOUP_ERP_NETSUITE__ACCOUNT_ID, __CLIENT_ID, __CERTIFICATE_ID, "
+            "__PRIVATE_KEY_FILE)"
+        )
+    credentials = ClientCredentials(
+        account,
+        client_id,
+        certificate,
+        key_file.expanduser(),
+        ns.scopes if ns else "rest_webservices",
+    )
+    async with httpx.AsyncClient(timeout=30) as client:
+        return await connect_netsuite(
+            credentials,
+            engine=ws.engine,
+            settings=erp,
+            client=client,
+            clock=ws.clock,
+            home=ws.settings.home,
+        )
 
 
 def sync(

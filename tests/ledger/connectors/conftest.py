@@ -5,17 +5,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-import respx
 from sqlalchemy import Engine
 
 from recoup.clock import FixedClock
 from recoup.ledger.connectors.sync.limits import forget_limiters
 from recoup.policy import Policy
+from tests.ledger.connectors.fake_netsuite import FakeNetSuite
 from tests.ledger.connectors.fake_quickbooks import FakeQuickBooks
 from tests.ledger.connectors.fake_xero import FakeXero
-from tests.ledger.connectors.harness import FakeSource, Harness, connect
+from tests.ledger.connectors.harness import FakeSource, Harness, connect, served
 
-PROVIDERS = {"quickbooks": FakeQuickBooks, "xero": FakeXero}
+PROVIDERS = {"netsuite": FakeNetSuite, "quickbooks": FakeQuickBooks, "xero": FakeXero}
 
 
 @pytest.fixture(autouse=True)
@@ -27,9 +27,7 @@ def _fresh_limiters() -> Iterator[None]:
 
 @pytest.fixture(params=sorted(PROVIDERS))
 def fake(request: pytest.FixtureRequest, clock: FixedClock) -> Iterator[FakeSource]:
-    source = PROVIDERS[request.param](clock)
-    with respx.mock(assert_all_called=False) as router:
-        source.install(router)
+    with served(PROVIDERS[request.param](clock)) as source:
         yield source
 
 

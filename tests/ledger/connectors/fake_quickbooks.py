@@ -6,7 +6,8 @@ import json
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -16,37 +17,36 @@ from recoup.clock import FixedClock
 from recoup.ledger.connectors.quickbooks import connector as qbo
 from recoup.ledger.connectors.quickbooks.webhooks import signature
 from recoup.ledger.connectors.sync.grants import Tokens
+from tests.ledger.connectors.fake_base import FakeProvider, form
 from tests.ledger.connectors.harness import template
 
 REALM = "1185883450"
 BASE = f"{qbo.PRODUCTION_URL}/v3/company/{REALM}"
 VERIFIER = "verifier-token-of-the-app"
-ENTITIES = ("Customer", "Invoice", "Payment", "CreditMemo")
+ENTITIES = ("Customer", "Invoice", "Payment", "CreditMemo", "Term")
 _PAGED = re.compile(r"select \* from (\w+) ORDERBY Id STARTPOSITION (\d+) MAXRESULTS (\d+)")
 _BY_ID = re.compile(r"select \* from (\w+) where Id in \((.*)\)")
+_ALL = re.compile(r"select \* from (Term) MAXRESULTS (\d+)")
 
 
 def _money(value: str | Decimal) -> float:
     return float(Decimal(str(value)))
 
 
-class FakeQuickBooks:
+class FakeQuickBooks(FakeProvider):
     name = "quickbooks"
     tenant = REALM
+    token_prefix = "qbo"
+    fault: ClassVar[dict[str, Any]] = {"Fault": {"type": "SystemFault"}}
+    unauthorized: ClassVar[dict[str, Any]] = {
+        "fault": {"error": [{"message": "message=AuthenticationFailed"}]}
+    }
 
     def __init__(self, clock: FixedClock) -> None:
-        self.clock = clock
+        super().__init__(clock)
         self.objects: dict[str, dict[str, dict[str, Any]]] = {e: {} for e in ENTITIES}
         self.deleted: dict[str, dict[str, str]] = {e: {} for e in ENTITIES}
-        self.access_token = "qbo-access-1"
-        self.refresh_token = "qbo-refresh-1"
-        self.access_valid = True
-        self.refreshes = 0
-        self.revoked = False
-        self.notes: list[dict[str, Any]] = []
         self.request_ids: dict[str, dict[str, Any]] = {}
-        self.failures: list[tuple[int, dict[str, str]]] = []
-        self.calls: list[str] = []
 
     # --- the documented endpoints ---------------------------------------------------
 
@@ -56,27 +56,20 @@ class FakeQuickBooks:
         router.post(f"{BASE}/attachable").mock(side_effect=self._attachable)
         router.post(qbo.TOKEN_URL).mock(side_effect=self._token)
 
-    def _gate(self, request: httpx.Request) -> httpx.Response | None:
-        self.calls.append(request.url.path)
-        if self.failures:
-            status, headers = self.failures.pop(0)
-            return httpx.Response(status, headers=headers, json={"Fault": {"type": "SystemFault"}})
-        if (
-            request.headers.get("Authorization") != f"Bearer {self.access_token}"
-            or not self.access_valid
-        ):
-            return httpx.Response(
-                401, json={"fault": {"error": [{"message": "message=AuthenticationFailed"}]}}
-            )
-        return None
-
     def _query(self, request: httpx.Request) -> httpx.Response:
-        refused = self._gate(request)
+        refused = self.refused(request)
         if refused is not None:
             return refused
         statement = request.url.params["query"]
-        paged, by_id = _PAGED.match(statement), _BY_ID.match(statement)
-        if paged:
+        paged, by_id, every = (
+            _PAGED.match(statement),
+            _BY_ID.match(statement),
+            _ALL.match(statement),
+        )
+        if every:
+            entity = every.group(1)
+            rows = list(self.objects[entity].values())[: int(every.group(2))]
+        elif paged:
             entity, start, size = paged.group(1), int(paged.group(2)), int(paged.group(3))
             rows = sorted(self.objects[entity].values(), key=lambda o: int(o["Id"]))
             rows = rows[start - 1 : start - 1 + size]
@@ -92,7 +85,7 @@ class FakeQuickBooks:
         return httpx.Response(200, json=body)
 
     def _cdc(self, request: httpx.Request) -> httpx.Response:
-        refused = self._gate(request)
+        refused = self.refused(request)
         if refused is not None:
             return refused
         since = datetime.fromisoformat(request.url.params["changedSince"])
@@ -114,7 +107,7 @@ class FakeQuickBooks:
         return httpx.Response(200, json=body)
 
     def _attachable(self, request: httpx.Request) -> httpx.Response:
-        refused = self._gate(request)
+        refused = self.refused(request)
         if refused is not None:
             return refused
         request_id = request.url.params.get("requestid")
@@ -130,13 +123,9 @@ class FakeQuickBooks:
         return httpx.Response(200, json=attachable)
 
     def _token(self, request: httpx.Request) -> httpx.Response:
-        form = dict(x.split("=", 1) for x in request.content.decode().split("&"))
-        if self.revoked or form.get("refresh_token") != self.refresh_token:
+        if self.revoked or form(request).get("refresh_token") != self.refresh_token:
             return httpx.Response(400, json={"error": "invalid_grant"})
-        self.refreshes += 1
-        self.access_token = f"qbo-access-{self.refreshes + 1}"
-        self.refresh_token = f"qbo-refresh-{self.refreshes + 1}"
-        self.access_valid = True
+        self.rotate()
         return httpx.Response(
             200,
             json={
@@ -165,6 +154,16 @@ class FakeQuickBooks:
         )
         self._touch(obj)
         self.objects["Customer"][cid] = obj
+
+    def term(self, tid: str, name: str, days: int) -> None:
+        obj = template("quickbooks", "term_read.json", "Term")
+        obj.update(Id=tid, Name=name, DueDays=days)
+        self.objects["Term"][tid] = obj
+
+    def customer_terms(self, cid: str, tid: str) -> None:
+        customer = self.objects["Customer"][cid]
+        customer["SalesTermRef"] = {"value": tid}
+        self._touch(customer)
 
     def invoice(
         self, iid: str, cid: str, number: str, total: str, due: date, currency: str = "USD"
@@ -239,12 +238,6 @@ class FakeQuickBooks:
 
     # --- faults, tokens, webhooks ----------------------------------------------------------
 
-    def fail_next(self, status: int, headers: dict[str, str] | None = None, times: int = 1) -> None:
-        self.failures += [(status, headers or {})] * times
-
-    def expire_access(self) -> None:
-        self.access_valid = False
-
     def tokens(self, now: datetime) -> Tokens:
         return Tokens(
             self.access_token,
@@ -253,7 +246,7 @@ class FakeQuickBooks:
             now + timedelta(days=100),
         )
 
-    def settings(self) -> dict[str, Any]:
+    def settings(self, home: Path) -> dict[str, Any]:
         return {
             "client_id": "qbo-client",
             "client_secret": "qbo-secret",

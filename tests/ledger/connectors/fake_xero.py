@@ -6,7 +6,8 @@ import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ from recoup.ledger.connectors.sync.grants import Tokens
 from recoup.ledger.connectors.xero import connector as xero
 from recoup.ledger.connectors.xero.mapping import moment
 from recoup.ledger.connectors.xero.webhooks import signature
+from tests.ledger.connectors.fake_base import FakeProvider, form
 from tests.ledger.connectors.harness import template
 
 TENANT = "70784a63-d24b-46a9-a4db-0e70a274b056"
@@ -40,37 +42,27 @@ def _day(day: date) -> dict[str, str]:
     return {"ms": _ms(stamp), "iso": stamp.strftime("%Y-%m-%dT%H:%M:%S")}
 
 
-class FakeXero:
+class FakeXero(FakeProvider):
     name = "xero"
     tenant = TENANT
+    token_prefix = "xero"
+    fault: ClassVar[dict[str, Any]] = {"Title": "error"}
+    unauthorized: ClassVar[dict[str, Any]] = {"Title": "Unauthorized", "Detail": "TokenExpired"}
 
     def __init__(self, clock: FixedClock) -> None:
-        self.clock = clock
+        super().__init__(clock)
         self.objects: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in LISTS}
-        self.access_token = "xero-access-1"
-        self.refresh_token = "xero-refresh-1"
-        self.access_valid = True
-        self.refreshes = 0
-        self.revoked = False
-        self.notes: list[dict[str, Any]] = []
         self.keys: set[str] = set()
-        self.failures: list[tuple[int, dict[str, str]]] = []
-        self.calls: list[str] = []
+        self.updates: list[dict[str, Any]] = []
 
     def install(self, router: respx.MockRouter) -> None:
         router.route(url__regex=rf"^{re.escape(xero.API_URL)}/.*").mock(side_effect=self._api)
         router.post(xero.TOKEN_URL).mock(side_effect=self._token)
 
     def _api(self, request: httpx.Request) -> httpx.Response:
-        self.calls.append(request.url.path)
-        if self.failures:
-            status, headers = self.failures.pop(0)
-            return httpx.Response(status, headers=headers, json={"Title": "error"})
-        if (
-            request.headers.get("Authorization") != f"Bearer {self.access_token}"
-            or not self.access_valid
-        ):
-            return httpx.Response(401, json={"Title": "Unauthorized", "Detail": "TokenExpired"})
+        refused = self.refused(request)
+        if refused is not None:
+            return refused
         if request.headers.get("xero-tenant-id") != TENANT:
             return httpx.Response(403, json={"Title": "Forbidden"})
         match = _ITEM.match(str(request.url.copy_with(query=None)))
@@ -80,6 +72,8 @@ class FakeXero:
         headers = {"X-MinLimit-Remaining": "59", "X-DayLimit-Remaining": "4999"}
         if history:
             return self._history(request, endpoint, item or "")
+        if request.method == "POST" and item:
+            return self._update(request, endpoint, item)
         rows = list(self.objects[endpoint].values())
         if item:
             rows = [r for r in rows if r[LISTS[endpoint]] == item]
@@ -115,14 +109,21 @@ class FakeXero:
             self.notes.append({"endpoint": endpoint, "id": item, "Details": record["Details"]})
         return httpx.Response(200, json=body)
 
+    def _update(self, request: httpx.Request, endpoint: str, item: str) -> httpx.Response:
+        """POST /Invoices/{id}: the fields given replace the invoice's own."""
+        row = self.objects[endpoint].get(item)
+        if row is None:
+            return httpx.Response(404)
+        for change in json.loads(request.content)[endpoint]:
+            row.update({k: v for k, v in change.items() if k != LISTS[endpoint]})
+        self.updates.append({"id": item, "key": request.headers.get("Idempotency-Key")})
+        self._touch(row)
+        return httpx.Response(200, json={endpoint: [row]})
+
     def _token(self, request: httpx.Request) -> httpx.Response:
-        form = dict(x.split("=", 1) for x in request.content.decode().split("&"))
-        if self.revoked or form.get("refresh_token") != self.refresh_token:
+        if self.revoked or form(request).get("refresh_token") != self.refresh_token:
             return httpx.Response(400, json={"error": "invalid_grant"})
-        self.refreshes += 1
-        self.access_token = f"xero-access-{self.refreshes + 1}"
-        self.refresh_token = f"xero-refresh-{self.refreshes + 1}"  # Xero rotates every time
-        self.access_valid = True
+        self.rotate()  # Xero rotates the refresh token every time
         return httpx.Response(
             200,
             json={
@@ -234,12 +235,6 @@ class FakeXero:
             -Decimal(str(payment["Amount"])),
         )
 
-    def fail_next(self, status: int, headers: dict[str, str] | None = None, times: int = 1) -> None:
-        self.failures += [(status, headers or {})] * times
-
-    def expire_access(self) -> None:
-        self.access_valid = False
-
     def tokens(self, now: datetime) -> Tokens:
         return Tokens(
             self.access_token,
@@ -248,7 +243,7 @@ class FakeXero:
             now + timedelta(days=60),
         )
 
-    def settings(self) -> dict[str, Any]:
+    def settings(self, home: Path) -> dict[str, Any]:
         return {
             "client_id": "xero-client",
             "client_secret": "xero-secret",

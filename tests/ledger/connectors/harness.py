@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import respx
@@ -52,6 +54,7 @@ class FakeSource(Protocol):
     revoked: bool
     notes: list[dict[str, Any]]
     calls: list[str]
+    webhooks: bool
 
     def install(self, router: respx.MockRouter) -> None: ...
     def customer(self, cid: str, name: str, email: str, currency: str = "USD") -> None: ...
@@ -69,8 +72,11 @@ class FakeSource(Protocol):
     def expire_access(self) -> None: ...
     def webhook(self, changes: list[tuple[str, str, str]]) -> tuple[bytes, dict[str, str]]: ...
     def tokens(self, now: datetime) -> Tokens: ...
-    def settings(self) -> dict[str, Any]: ...
+    def settings(self, home: Path) -> dict[str, Any]: ...
     def page_size(self) -> int: ...
+
+
+F = TypeVar("F", bound=FakeSource)
 
 
 @dataclass
@@ -103,7 +109,7 @@ class Harness:
 
 def connect(engine: Engine, clock: FixedClock, fake: FakeSource, home: Path) -> ErpSettings:
     settings = ErpSettings(
-        token_key=SecretStr(Fernet.generate_key().decode()), **{fake.name: fake.settings()}
+        token_key=SecretStr(Fernet.generate_key().decode()), **{fake.name: fake.settings(home)}
     )
     sealer = sealer_for(settings, home)
     with open_session(engine) as session:
@@ -111,6 +117,14 @@ def connect(engine: Engine, clock: FixedClock, fake: FakeSource, home: Path) -> 
         save_grant(session, fake.name, fake.tokens(clock.now()), sealer, now=clock.now())
         session.commit()
     return settings
+
+
+@contextmanager
+def served(source: F) -> Iterator[F]:
+    """``source`` answering on its provider's URLs (respx) for the length of the block."""
+    with respx.mock(assert_all_called=False) as router:
+        source.install(router)
+        yield source
 
 
 def later(clock: FixedClock, minutes: int = 1) -> datetime:

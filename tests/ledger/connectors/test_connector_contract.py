@@ -330,6 +330,8 @@ async def test_acts_on_unlinked_accounts_queue_nothing(erp: Harness) -> None:
 
 
 async def test_webhook_signature_valid_forged_replayed(erp: Harness) -> None:
+    if not erp.fake.webhooks:
+        pytest.skip(f"{erp.fake.name} sends no webhooks: it is polled")
     _books(erp)
     await erp.sync()
     later(erp.clock)
@@ -361,3 +363,32 @@ async def test_webhook_signature_valid_forged_replayed(erp: Harness) -> None:
     assert _invoice(erp.engine, "1037").status == InvoiceStatus.PAID.value
     with open_session(erp.engine) as session:
         assert session.exec(select(WebhookReceipt)).one().processed_at is not None
+
+
+async def test_webhook_outside_its_window_is_not_kept(erp: Harness) -> None:
+    if not erp.fake.webhooks:
+        pytest.skip(f"{erp.fake.name} sends no webhooks: it is polled")
+    _books(erp)
+    await erp.sync()
+    woken: list[str] = []
+    app = Starlette(
+        routes=webhook_routes(
+            erp.engine, erp.clock, webhook_verifiers(erp.engine, erp.settings), woken.append
+        )
+    )
+    client = TestClient(app)
+    path = f"/webhooks/{erp.fake.name}"
+    body, headers = erp.fake.webhook([("invoice", "130", "update")])
+    erp.clock.advance(timedelta(hours=25))  # replayed a day later, signature and all
+    stale = client.post(path, content=body, headers=headers)
+    assert stale.status_code == 200 and woken == [] and _count(erp.engine, WebhookReceipt) == 0
+
+    erp.clock.advance(timedelta(hours=1))
+    ahead, ahead_headers = erp.fake.webhook([("invoice", "130", "update")])
+    erp.clock.advance(timedelta(hours=-1))  # events dated an hour after the receiver's now
+    future = client.post(path, content=ahead, headers=ahead_headers)
+    assert future.status_code == 200 and woken == [] and _count(erp.engine, WebhookReceipt) == 0
+
+    fresh, fresh_headers = erp.fake.webhook([("invoice", "130", "update")])
+    assert client.post(path, content=fresh, headers=fresh_headers).status_code == 200
+    assert woken == [erp.fake.name] and _count(erp.engine, WebhookReceipt) == 1

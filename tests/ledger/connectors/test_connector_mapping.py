@@ -57,6 +57,7 @@ def test_quickbooks_webhooks_legacy_and_cloudevents() -> None:
         body = (FIXTURES / "quickbooks" / name).read_bytes()
         verdict = read_qbo(body, "1185883450", "verifier", qbo_signature("verifier", body))
         assert verdict.status == 200 and verdict.changes == expected
+        assert verdict.oldest is not None and verdict.oldest.year in (2015, 2025)
         assert (
             read_qbo(body, "other-realm", "verifier", qbo_signature("verifier", body)).changes == []
         )
@@ -96,3 +97,16 @@ def test_xero_intent_to_receive() -> None:
     assert read_xero(body, "tenant", "key", xero_signature("key", body)).status == 200
     assert read_xero(body, "tenant", "key", xero_signature("not the key", body)).status == 401
     assert read_xero(body, "tenant", "key", None).status == 401
+
+
+def test_quickbooks_sales_term_ref_resolves_through_the_term_entity() -> None:
+    terms = qbo.term_days([fixture("quickbooks", "term_read.json")["Term"]])
+    assert terms == {"3": 30}
+    date_driven = {"Id": "9", "Type": "DATE_DRIVEN", "DayOfMonthDue": 15}
+    assert qbo.term_days([date_driven]) == {}
+    obj = {
+        **fixture("quickbooks", "customer_read.json")["Customer"],
+        "SalesTermRef": {"value": "3"},
+    }
+    assert qbo.customer(obj, terms).terms_days == 30
+    assert qbo.customer(obj).terms_days is None  # unknown terms keep the ledger's default

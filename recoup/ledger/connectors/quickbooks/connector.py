@@ -62,6 +62,7 @@ class QuickBooksConnector:
         self.clock = clock
         self.base = f"{SANDBOX_URL if sandbox else PRODUCTION_URL}/v3/company/{realm_id}"
         self.minor_version = minor_version
+        self._terms: dict[str, int] | None = None
 
     # --- reads ------------------------------------------------------------------
 
@@ -79,6 +80,18 @@ class QuickBooksConnector:
         response = data.get("QueryResponse") or {}
         entity = statement.split()[3]
         return list(response.get(entity) or [])
+
+    async def terms(self) -> dict[str, int]:
+        """The company's payment terms in days, read once per connector (one sync pass)."""
+        if self._terms is None:
+            self._terms = mapping.term_days(
+                await self.query(f"select * from Term MAXRESULTS {PAGE_SIZE}")
+            )
+        return self._terms
+
+    async def _map(self, page: SourcePage, entity: str, objects: list[dict[str, Any]]) -> None:
+        terms = await self.terms() if entity == "Customer" and objects else None
+        mapping.add_objects(page, entity, objects, terms)
 
     async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[SourcePage]:
         state = dict(cursor) if cursor else self._fresh_load()
@@ -111,7 +124,7 @@ class QuickBooksConnector:
                 f"select * from {entity} ORDERBY Id STARTPOSITION {position} MAXRESULTS {PAGE_SIZE}"
             )
             page = SourcePage(initial=True)
-            mapping.add_objects(page, entity, objects)
+            await self._map(page, entity, objects)
             if len(objects) == PAGE_SIZE:
                 position += PAGE_SIZE
             else:
@@ -136,7 +149,7 @@ class QuickBooksConnector:
                         continue
                     if len(objects) >= CDC_MAX:
                         return None
-                    mapping.add_objects(page, entity, objects)
+                    await self._map(page, entity, objects)
         stamp = data.get("time") or self.clock.now().isoformat()
         page.cursor = {"phase": "cdc", "since": stamp}
         return page
@@ -149,7 +162,7 @@ class QuickBooksConnector:
             chunk = unique[start : start + FETCH_CHUNK]
             quoted = ", ".join("'" + i.replace("'", "") + "'" for i in chunk)
             objects = await self.query(f"select * from {entity} where Id in ({quoted})")
-            mapping.add_objects(page, entity, objects)
+            await self._map(page, entity, objects)
             found = {str(o.get("Id")) for o in objects}
             page.deletions += [
                 Deletion(kind, i) for i in chunk if i not in found and kind is not Kind.CUSTOMER

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -41,7 +42,20 @@ def _day(value: Any, fallback: date | None = None) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def customer(obj: dict[str, Any]) -> SourceCustomer:
+Terms = Mapping[str, int]
+
+
+def term_days(objects: list[dict[str, Any]]) -> dict[str, int]:
+    """``Term`` entities → days until due, by id: the STANDARD ones (``DueDays``); a
+    DATE_DRIVEN term (a day of the month) has no such number and is left out."""
+    return {
+        str(term["Id"]): int(term["DueDays"])
+        for term in objects
+        if term.get("Type", "STANDARD") == "STANDARD" and term.get("DueDays") is not None
+    }
+
+
+def customer(obj: dict[str, Any], terms: Terms | None = None) -> SourceCustomer:
     emails = [
         e.strip() for e in str((obj.get("PrimaryEmailAddr") or {}).get("Address") or "").split(",")
     ]
@@ -54,6 +68,7 @@ def customer(obj: dict[str, Any]) -> SourceCustomer:
         name=str(obj.get("DisplayName") or obj.get("CompanyName") or obj["Id"]),
         currency=_ref(obj, "CurrencyRef") or None,
         contacts=contacts,
+        terms_days=(terms or {}).get(_ref(obj, "SalesTermRef")),
     )
 
 
@@ -116,7 +131,7 @@ def credit_memo(obj: dict[str, Any]) -> SourceCreditMemo:
     )
 
 
-MAPPERS = {
+MAPPERS: dict[str, tuple[str, Callable[[dict[str, Any]], object]]] = {
     "Customer": ("customers", customer),
     "Invoice": ("invoices", invoice),
     "Payment": ("payments", payment),
@@ -124,12 +139,17 @@ MAPPERS = {
 }
 
 
-def add_objects(page: SourcePage, entity: str, objects: list[dict[str, Any]]) -> None:
-    """Map ``objects`` of one entity into ``page``; CDC's deleted stubs become deletions."""
+def add_objects(
+    page: SourcePage, entity: str, objects: list[dict[str, Any]], terms: Terms | None = None
+) -> None:
+    """Map ``objects`` of one entity into ``page``; CDC's deleted stubs become deletions.
+    ``terms`` resolves a customer's ``SalesTermRef`` to days."""
     attribute, mapper = MAPPERS[entity]
     target = getattr(page, attribute)
     for obj in objects:
         if str(obj.get("status", "")).lower() == "deleted":
             page.deletions.append(Deletion(ENTITY_KINDS[entity], str(obj["Id"])))
+        elif entity == "Customer":
+            target.append(customer(obj, terms))
         else:
             target.append(mapper(obj))

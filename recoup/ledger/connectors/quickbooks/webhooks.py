@@ -5,7 +5,9 @@ verifier token. The legacy payload is ``{"eventNotifications": [{"realmId",
 "dataChangeEvent": {"entities": [{"name", "id", "operation"}]}}]}``; the
 CloudEvents payload is a list of events with ``type`` like
 ``qbo.invoice.updated.v1``, ``intuitentityid`` and ``intuitaccountid``. Both
-carry ids only: the records are fetched.
+carry ids only: the records are fetched. Their event times (``lastUpdated``,
+``time``) are signed with the body; the receiver refuses a notification whose
+events lie outside its window.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 from typing import Any
 
 from recoup.ledger.connectors.quickbooks.mapping import ENTITY_KINDS
-from recoup.ledger.connectors.sync.provider import Change, WebhookVerdict
+from recoup.ledger.connectors.sync.provider import Change, WebhookVerdict, event_times
 from recoup.ledger.connectors.sync.records import Kind
 
 SIGNATURE_HEADER = "intuit-signature"
@@ -41,12 +43,19 @@ def read_notification(
         payload = json.loads(body)
     except ValueError:
         return WebhookVerdict(400, reason="the body is not JSON")
-    changes = (
-        _cloud_events(payload, realm_id)
-        if isinstance(payload, list)
-        else _legacy(payload, realm_id)
-    )
-    return WebhookVerdict(200, changes)
+    if isinstance(payload, list):
+        changes = _cloud_events(payload, realm_id)
+        stamps = [e.get("time") for e in payload if isinstance(e, dict) and e.get("time")]
+    else:
+        changes = _legacy(payload, realm_id)
+        stamps = [
+            entity.get("lastUpdated")
+            for notification in payload.get("eventNotifications") or []
+            for entity in (notification.get("dataChangeEvent") or {}).get("entities") or []
+            if entity.get("lastUpdated")
+        ]
+    oldest, newest = event_times(stamps)
+    return WebhookVerdict(200, changes, oldest=oldest, newest=newest)
 
 
 def _legacy(payload: dict[str, Any], realm_id: str) -> list[Change]:

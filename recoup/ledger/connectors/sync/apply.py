@@ -191,6 +191,18 @@ class _Applier:
         if len(self.report.warnings) < MAX_WARNINGS:
             self.report.warnings.append(text)
 
+    def _note(self, action: str, reason: str, customer_id: int, detail: dict[str, Any]) -> None:
+        """What the sync did on an account, in its audit trail."""
+        audit.record(
+            self.session,
+            at=self.now,
+            actor="system",
+            action=action,
+            reason=reason,
+            customer_id=customer_id,
+            detail=detail,
+        )
+
     def wake(self, customer_id: int, kind: EventKind, detail: str, ref_id: int | None) -> None:
         if self.initial:
             return
@@ -319,12 +331,11 @@ class _Applier:
                 if aging is not None:
                     self.session.add(aging)
 
-    def _taken_numbers(self, numbers: Iterable[str]) -> set[str]:
+    def _taken_numbers(self, numbers: Iterable[str], column: Any = Invoice.number) -> set[str]:
+        """Which of ``numbers`` the ledger already uses in ``column`` (invoice or memo numbers)."""
         taken: set[str] = set()
         for chunk in chunked(sorted({n for n in numbers if n})):
-            taken.update(
-                self.session.exec(select(Invoice.number).where(col(Invoice.number).in_(chunk)))
-            )
+            taken.update(self.session.exec(select(column).where(col(column).in_(chunk))))
         return taken
 
     def _number(self, number: str, external_id: str, taken: set[str]) -> str:
@@ -414,17 +425,14 @@ class _Applier:
     def _conflict(self, row: Invoice, ledger: dict[str, Any], source: dict[str, Any]) -> None:
         differ = sorted(k for k in source if ledger[k] != source[k])
         self.report.conflicts += 1
-        audit.record(
-            self.session,
-            at=self.now,
-            actor="system",
-            action="sync_conflict",
-            reason=(
+        self._note(
+            "sync_conflict",
+            (
                 f"{row.number} changed both in recoup and in {self.source} "
                 f"({', '.join(differ)}); the {self.source} values are kept"
             ),
-            customer_id=row.customer_id,
-            detail={"invoice": row.number, "recoup": ledger, "source": source},
+            row.customer_id,
+            {"invoice": row.number, "recoup": ledger, "source": source},
         )
 
     # --- credit memos -----------------------------------------------------------
@@ -436,7 +444,7 @@ class _Applier:
         self.load_links(Kind.CUSTOMER, (r.customer_id for r in records))
         self.load_links(Kind.INVOICE, (a.invoice_id for r in records for a in r.allocations))
         numbers = {r.number for r in records if r.number}
-        taken = self._taken_memo_numbers(numbers)
+        taken = self._taken_numbers(numbers, CreditMemo.number)
         for record in records:
             link = self.link(Kind.CREDIT_MEMO, record.id)
             self.touched_by_cash.update(a.invoice_id for a in record.allocations)
@@ -476,45 +484,27 @@ class _Applier:
             self.report.created += 1
             amount = format_money(record.amount_cents)
             text = f"credit memo {number} of {amount} issued in {self.source}"
-            audit.record(
-                self.session,
-                at=self.now,
-                actor="system",
-                action="credit_memo",
-                reason=text,
-                customer_id=customer_id,
-                detail={"credit_memo": number, "source": self.source},
+            self._note(
+                "credit_memo", text, customer_id, {"credit_memo": number, "source": self.source}
             )
             self.wake(customer_id, EventKind.SOURCE_CHANGE, text, memo.id)
 
-    def _taken_memo_numbers(self, numbers: set[str]) -> set[str]:
-        taken: set[str] = set()
-        for chunk in chunked(sorted(numbers)):
-            taken.update(
-                self.session.exec(
-                    select(CreditMemo.number).where(col(CreditMemo.number).in_(chunk))
-                )
-            )
-        return taken
-
     def _remove_memo(self, link: SourceLink, text: str) -> None:
         memo = self.session.get(CreditMemo, link.local_id)
+        self._forget(link)
+        if memo is not None:
+            self._removed(memo, "credit_memo_removed", text)
+
+    def _forget(self, link: SourceLink) -> None:
         self.session.delete(link)
         self._links.pop((link.kind, link.external_id), None)
-        if memo is None:
-            return
-        self.session.delete(memo)
+
+    def _removed(self, row: CreditMemo | Payment, action: str, text: str) -> None:
+        """``row`` left the source: it leaves the ledger, noted on the account and announced."""
+        self.session.delete(row)
         self.report.removed += 1
-        audit.record(
-            self.session,
-            at=self.now,
-            actor="system",
-            action="credit_memo_removed",
-            reason=text,
-            customer_id=memo.customer_id,
-            detail={"source": self.source},
-        )
-        self.wake(memo.customer_id, EventKind.SOURCE_CHANGE, text, None)
+        self._note(action, text, row.customer_id, {"source": self.source})
+        self.wake(row.customer_id, EventKind.SOURCE_CHANGE, text, None)
 
     # --- payments ---------------------------------------------------------------
 
@@ -558,12 +548,9 @@ class _Applier:
         applied = self._allocate(record, payment)
         self.add_link(Kind.PAYMENT, record.id, payment.id or 0, seen)
         self.report.created += 1
-        audit.record(
-            self.session,
-            at=self.now,
-            actor="system",
-            action="apply_payment",
-            reason=(
+        self._note(
+            "apply_payment",
+            (
                 f"payment {payment.ref} of {format_money(payment.amount_cents)} applied in "
                 f"{self.source} to {', '.join(applied) or 'nothing'}"
                 + (
@@ -572,8 +559,8 @@ class _Applier:
                     else ""
                 )
             ),
-            customer_id=customer_id,
-            detail={
+            customer_id,
+            {
                 "payment": payment.ref,
                 "unapplied_cents": payment.unapplied_cents,
                 "source": self.source,
@@ -645,25 +632,13 @@ class _Applier:
 
     def _remove_payment(self, link: SourceLink, text: str) -> None:
         payment = self.session.get(Payment, link.local_id)
-        self.session.delete(link)
-        self._links.pop((link.kind, link.external_id), None)
+        self._forget(link)
         if payment is None:
             return
         self.session.exec(
             delete(PaymentAllocation).where(col(PaymentAllocation.payment_id) == payment.id)
         )
-        self.session.delete(payment)
-        self.report.removed += 1
-        audit.record(
-            self.session,
-            at=self.now,
-            actor="system",
-            action="payment_removed",
-            reason=text,
-            customer_id=payment.customer_id,
-            detail={"source": self.source},
-        )
-        self.wake(payment.customer_id, EventKind.SOURCE_CHANGE, text, None)
+        self._removed(payment, "payment_removed", text)
 
     # --- deletions --------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import Engine
@@ -16,6 +17,9 @@ from recoup.ledger.connectors.sync.oauth import OAuthApp, exchange_code, parse_c
 from recoup.ledger.connectors.sync.registry import sealer_for
 from recoup.ledger.connectors.sync.sources import connect_source
 from recoup.ledger.db import session as open_session
+
+if TYPE_CHECKING:
+    from recoup.ledger.connectors.netsuite.credentials import ClientCredentials
 
 XERO_CONNECTIONS_URL = "https://api.xero.com/connections"
 
@@ -96,3 +100,22 @@ def save_source(
         connect_source(session, name, now=clock.now(), tenant_id=tenant.id, tenant_name=tenant.name)
         save_grant(session, name, tokens, sealer, now=clock.now())
         session.commit()
+
+
+async def connect_netsuite(
+    credentials: ClientCredentials,
+    *,
+    engine: Engine,
+    settings: ErpSettings,
+    client: httpx.AsyncClient,
+    clock: Clock,
+    home: Path,
+) -> Tenant:
+    """Ask NetSuite for a first token with the signed assertion; keep it with the account.
+    The grant keeps the key file's path, never the key."""
+    from recoup.ledger.connectors.netsuite.credentials import request_token
+
+    tokens = await request_token(client, credentials, now=clock.now())
+    tenant = Tenant(credentials.account_id, f"NetSuite account {credentials.account_id}")
+    save_source(engine, "netsuite", tenant, tokens, settings=settings, clock=clock, home=home)
+    return tenant

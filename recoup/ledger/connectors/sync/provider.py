@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from recoup.ledger.connectors.sync.http import ProviderHttp
@@ -29,11 +30,27 @@ class Change:
 
 @dataclass
 class WebhookVerdict:
-    """What a webhook endpoint answers, and the changes it carried."""
+    """What a webhook endpoint answers, the changes it carried, and when its events
+    happened (the signed body's own timestamps: the oldest and the newest)."""
 
     status: int
     changes: list[Change] = field(default_factory=list)
     reason: str = ""
+    oldest: datetime | None = None
+    newest: datetime | None = None
+
+
+def event_times(values: Iterable[object]) -> tuple[datetime | None, datetime | None]:
+    """The oldest and newest of a payload's ISO 8601 event times (naive ones are UTC);
+    ``(None, None)`` when there are none, or one cannot be read."""
+    moments: list[datetime] = []
+    for value in values:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None, None
+        moments.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return (min(moments), max(moments)) if moments else (None, None)
 
 
 class SourceConnector(Protocol):

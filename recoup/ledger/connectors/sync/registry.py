@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy import Engine
@@ -14,13 +14,16 @@ from recoup.clock import Clock
 from recoup.ledger.connectors.settings import ErpSettings
 from recoup.ledger.connectors.sync.grants import GrantStore, NotConnected, Tokens
 from recoup.ledger.connectors.sync.http import ProviderHttp
-from recoup.ledger.connectors.sync.limits import shared_limiter
+from recoup.ledger.connectors.sync.limits import Limits, shared_limiter
 from recoup.ledger.connectors.sync.oauth import refresh_tokens
 from recoup.ledger.connectors.sync.provider import SourceConnector, WebhookVerdict
 from recoup.ledger.connectors.sync.receiver import Verifier
 from recoup.ledger.connectors.sync.secrets import TokenSealer, load_sealer
 from recoup.ledger.connectors.sync.sources import get_source
 from recoup.ledger.db import session as open_session
+
+if TYPE_CHECKING:
+    from recoup.ledger.connectors.netsuite.credentials import ClientCredentials
 
 SOURCES = ("quickbooks", "xero", "netsuite")
 Sleep = Callable[[float], Awaitable[Any]]
@@ -89,8 +92,45 @@ def build_connector(
         )
         return xero.XeroConnector(http, tenant, clock)
     if name == "netsuite":
-        raise NotConnected("the NetSuite connector is not built yet (see docs/connectors.md)")
+        return _netsuite(engine, settings, client, clock, sealer, tenant, sleep)
     raise NotConnected(f"unknown source {name!r}; use one of {', '.join(SOURCES)}")
+
+
+def netsuite_credentials(settings: ErpSettings, tokens: Tokens | None) -> ClientCredentials:
+    """The settings' NetSuite credentials, else those `recoup connect netsuite` kept."""
+    from recoup.ledger.connectors.netsuite.credentials import ClientCredentials
+
+    ns = settings.netsuite
+    if ns is not None:
+        return ClientCredentials(
+            ns.account_id, ns.client_id, ns.certificate_id, ns.private_key_file, ns.scopes
+        )
+    if tokens is not None and tokens.extra.get("client_id"):
+        return ClientCredentials.load(tokens.extra)
+    raise NotConnected("NetSuite is not configured: run `recoup connect netsuite --account-id …`")
+
+
+def _netsuite(
+    engine: Engine,
+    settings: ErpSettings,
+    client: httpx.AsyncClient,
+    clock: Clock,
+    sealer: TokenSealer,
+    account: str,
+    sleep: Sleep,
+) -> SourceConnector:
+    from recoup.ledger.connectors.netsuite import connector as netsuite
+    from recoup.ledger.connectors.netsuite.credentials import request_token
+
+    async def renew(tokens: Tokens) -> Tokens:
+        # Client credentials have no refresh token: a new assertion asks for a new token.
+        return await request_token(client, netsuite_credentials(settings, tokens), now=clock.now())
+
+    grants = GrantStore(engine, "netsuite", sealer, clock, renew)
+    concurrent = settings.netsuite.concurrency if settings.netsuite else None
+    limits = Limits(concurrent=concurrent) if concurrent else netsuite.LIMITS
+    http = ProviderHttp(client, shared_limiter("netsuite", account, limits), grants, sleep=sleep)
+    return netsuite.NetSuiteConnector(http, account, clock)
 
 
 def webhook_verifiers(engine: Engine, settings: ErpSettings) -> dict[str, Verifier]:

@@ -82,6 +82,8 @@ class WriteBack(SQLModel, table=True):
     target_id: str = Field(max_length=64)
     action: str = Field(max_length=64)
     text: str = Field(sa_column=Column(Text, nullable=False))
+    # Source fields the act sets where the provider documents one (a promised date).
+    fields: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     status: str = Field(default=WriteBackStatus.PENDING.value, max_length=16)
     attempts: int = 0
     created_at: datetime

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from recoup.ledger.connectors.sync.tables import SourceLink, WriteBack
-from recoup.ledger.models import AuditEvent, Dispute, DisputeStatus
+from recoup.ledger.models import AuditEvent, Dispute, DisputeStatus, Promise, PromiseInvoice
 
 NOTED_ACTIONS = {"log_promise", "open_dispute", "escalate", "send_email"}
 NOTED_PREFIXES = ("decision.",)
@@ -34,6 +34,7 @@ class _Act:
     text: str
     at: Any
     invoice_id: int | None = None
+    fields: dict[str, Any] | None = None
 
 
 def _noted(entry: AuditEvent) -> bool:
@@ -47,6 +48,7 @@ def _noted(entry: AuditEvent) -> bool:
 def _describe(session: Session, entry: AuditEvent) -> _Act:
     detail = entry.detail or {}
     invoice_id: int | None = None
+    fields: dict[str, Any] | None = None
     text = f"{entry.action.replace('_', ' ')}: {entry.reason}"
     if entry.action == "open_dispute" and detail.get("dispute_id"):
         dispute = session.get(Dispute, detail["dispute_id"])
@@ -56,11 +58,33 @@ def _describe(session: Session, entry: AuditEvent) -> _Act:
             text += f" ({detail['detail']})"
     elif entry.action == "log_promise":
         text = f"{entry.reason} (logged by {entry.actor})"
+        promise = session.get(Promise, detail.get("promise_id") or 0)
+        covered = _promised_invoice_ids(session, promise)
+        if promise is not None and len(covered) == 1:
+            # One invoice: the note goes on it, with the date for a source that has a field.
+            invoice_id = covered[0]
+            fields = {"promised_on": promise.promised_date.isoformat()}
     elif entry.action == "send_email":
         text = f"email sent: {entry.reason}"
     elif entry.action == "escalate":
         text = f"escalated to a person: {entry.reason}"
-    return _Act(entry.customer_id or 0, entry.action, NOTE_PREFIX + text, entry.at, invoice_id)
+    return _Act(
+        entry.customer_id or 0, entry.action, NOTE_PREFIX + text, entry.at, invoice_id, fields
+    )
+
+
+def _promised_invoice_ids(session: Session, promise: Promise | None) -> list[int]:
+    if promise is None:
+        return []
+    rows = session.execute(
+        select(PromiseInvoice.invoice_id).where(col(PromiseInvoice.promise_id) == promise.id)
+    )
+    pending = (
+        obj.invoice_id
+        for obj in session.new
+        if isinstance(obj, PromiseInvoice) and obj.promise_id == promise.id
+    )
+    return sorted({int(r) for r in rows.scalars()} | set(pending))
 
 
 def _dispute_settled(dispute: Dispute) -> _Act | None:
@@ -120,6 +144,7 @@ def _enqueue(session: Session, acts: list[_Act]) -> None:
                     target_id=target_id,
                     action=act.action[:64],
                     text=act.text,
+                    fields=act.fields if target_kind == "invoice" else None,
                     created_at=act.at,
                     next_attempt_at=act.at,
                 )

@@ -5,7 +5,8 @@ read page by page (``page``, ``pageSize``) with ``If-Modified-Since`` set to
 the newest ``UpdatedDateUTC`` the previous pass saw; the cursor keeps the
 endpoint, the page and those moments. Notes go in the invoice's or contact's
 History & Notes (250 characters at most a note; longer texts are cut), with
-the write-back's ``Idempotency-Key`` header.
+the write-back's ``Idempotency-Key`` header; a promise on one invoice also sets
+that invoice's ``ExpectedPaymentDate``.
 """
 
 from __future__ import annotations
@@ -171,6 +172,19 @@ class XeroConnector:
         return page
 
     async def deliver(self, item: WriteBack) -> str:
+        promised = (item.fields or {}).get("promised_on")
+        if promised and item.target_kind == "invoice":
+            # Xero's own field for a promise: shown on the invoice and in its aged receivables.
+            await self.http.request(
+                "POST",
+                f"{API_URL}/Invoices/{item.target_id}",
+                headers={"Idempotency-Key": f"{item.idempotency_key}-expected"},
+                json={
+                    "Invoices": [
+                        {"InvoiceID": item.target_id, "ExpectedPaymentDate": str(promised)}
+                    ]
+                },
+            )
         path = "Invoices" if item.target_kind == "invoice" else "Contacts"
         text = item.text if len(item.text) <= NOTE_MAX else item.text[: NOTE_MAX - 1] + "…"
         await self.http.request(

@@ -1,0 +1,1 @@
+"""The NetSuite connector: client credentials with a signed JWT, SuiteQL reads, note records."""
