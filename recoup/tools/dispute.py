@@ -30,6 +30,7 @@ class OpenDisputeResult(BaseModel):
     amount_cents: int
     undisputed_cents: int
     owner: str | None
+    escalation_id: int | None = None
     already_open: bool = False
 
 
@@ -58,6 +59,7 @@ def open_dispute(ctx: RunContext, args: OpenDisputeArgs) -> OpenDisputeResult:
         amount_cents=opened.dispute.amount_cents,
         undisputed_cents=disputes.undisputed_cents(account, invoice),
         owner=opened.dispute.owner,
+        escalation_id=opened.escalation_id,
         already_open=opened.already_open,
     )
 
@@ -68,7 +70,8 @@ TOOL = Tool(
         "Open a dispute on an invoice the customer contests (price, quantity, damaged, "
         "not_received, duplicate, missing_po, quality, other). The invoice goes on hold: no "
         "reminders about it until the dispute is resolved. Give `amount` when only part of the "
-        "invoice is disputed: the rest stays collectable and can carry a promise."
+        "invoice is disputed: the rest stays collectable and can carry a promise. A dispute "
+        "above the policy's threshold goes to a person at once (escalation_id)."
     ),
     args_model=OpenDisputeArgs,
     result_model=OpenDisputeResult,

@@ -7,7 +7,7 @@ from recoup.guardrails.rules.contact import answers_customer
 from recoup.guardrails.rules.text import invoice_numbers_in
 from recoup.guardrails.verdict import Verdict, deny
 from recoup.ledger.models import Invoice
-from recoup.ledger.operations.disputes import undisputed_cents
+from recoup.ledger.operations.disputes import ended_dispute_raised_in, undisputed_cents
 from recoup.ledger.state import Account
 from recoup.money import format_money
 from recoup.tools.email import SendEmailArgs
@@ -17,7 +17,17 @@ def is_acknowledgement(facts: Facts, args: SendEmailArgs) -> bool:
     """A courtesy-toned answer to the customer's own, not yet answered message may name
     held invoices (to confirm a dispute or a promise); it is not a reminder. Replying
     again to an answered message is: one answer per message from the customer."""
-    return args.tone == "courtesy" and answers_customer(facts, args)
+    return args.tone == "courtesy" and (
+        answers_customer(facts, args) or tells_dispute_outcome(facts, args)
+    )
+
+
+def tells_dispute_outcome(facts: Facts, args: SendEmailArgs) -> bool:
+    """A courtesy letter in the thread of a dispute that has ended tells the customer how
+    it ended (a credit, a write-off, a rejection with its reason): not a reminder."""
+    return args.reply_to_message_id is not None and ended_dispute_raised_in(
+        facts.session, facts.account.customer_id, args.reply_to_message_id
+    )
 
 
 def invoices_on_hold(facts: Facts, args: SendEmailArgs) -> Verdict | None:

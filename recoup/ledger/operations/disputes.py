@@ -24,11 +24,15 @@ from recoup.ledger.models import (
     DisputeOutcome,
     DisputeReason,
     DisputeStatus,
+    Escalation,
+    EscalationCategory,
+    EscalationStatus,
     EventKind,
     Invoice,
     InvoiceStatus,
 )
 from recoup.ledger.operations.actor import SYSTEM, Actor
+from recoup.ledger.operations.escalations import open_escalation
 from recoup.ledger.operations.refused import OperationRefused
 from recoup.ledger.state import Account
 from recoup.money import format_money
@@ -42,6 +46,7 @@ class OpenedDispute:
     dispute: Dispute
     invoice: str
     already_open: bool = False
+    escalation_id: int | None = None  # a person's case opened at once (a large dispute)
 
 
 def open_dispute(
@@ -99,13 +104,75 @@ def open_dispute(
         run_id=actor.run_id,
         detail={"dispute_id": dispute.id, "detail": detail[:300], "amount_cents": amount},
     )
-    return OpenedDispute(dispute, invoice.number)
+    escalation = _to_a_person_at_once(session, account, dispute, invoice, now, actor, policy)
+    return OpenedDispute(dispute, invoice.number, escalation_id=escalation)
+
+
+def _to_a_person_at_once(
+    session: Session,
+    account: Account,
+    dispute: Dispute,
+    invoice: Invoice,
+    now: datetime,
+    actor: Actor,
+    policy: Policy,
+) -> int | None:
+    """A dispute above the policy's threshold is a person's case from the start."""
+    threshold = policy.disputes.person_threshold_cents
+    if dispute.amount_cents <= threshold:
+        return None
+    money = format_money(dispute.amount_cents, invoice.currency)
+    escalation = open_escalation(
+        session,
+        account,
+        now=now,
+        actor=actor,
+        policy=policy,
+        category=EscalationCategory.DISPUTE_REVIEW,
+        reason=f"{invoice.number}: {money} disputed ({dispute.reason}), above the "
+        f"{format_money(threshold, invoice.currency)} a dispute may be left to its owner's "
+        f"queue: {dispute.detail[:300]}",
+        recommendation=f"Review dispute #{dispute.id} now with {dispute.owner}: resolve it with "
+        "a credit, in the customer's favour, or reject it with the reason "
+        f"(recoup disputes resolve|reject {dispute.id}).",
+        invoice_numbers=[invoice.number],
+        message_id=dispute.message_id,
+    )
+    return escalation.id
 
 
 def undisputed_cents(account: Account, invoice: Invoice) -> int:
     """What of an open invoice is not under an open dispute: still collectable."""
     held = sum(d.amount_cents for d in account.open_disputes if d.invoice_id == invoice.id)
     return max(invoice.open_cents - held, 0)
+
+
+def ended_dispute_amounts(session: Session, customer_id: int) -> set[int]:
+    """What ended disputes and credit memos took off this customer's invoices: amounts a
+    letter about a dispute's end may state."""
+    disputed = session.exec(
+        select(Dispute.amount_cents).where(
+            Dispute.customer_id == customer_id, Dispute.status != DisputeStatus.OPEN.value
+        )
+    )
+    credited = session.exec(
+        select(CreditMemo.amount_cents).where(CreditMemo.customer_id == customer_id)
+    )
+    return {*disputed, *credited}
+
+
+def ended_dispute_raised_in(session: Session, customer_id: int, message_id: int) -> bool:
+    """Whether the customer's message raised a dispute that has ended since."""
+    return (
+        session.exec(
+            select(Dispute.id).where(
+                Dispute.customer_id == customer_id,
+                Dispute.message_id == message_id,
+                Dispute.status != DisputeStatus.OPEN.value,
+            )
+        ).first()
+        is not None
+    )
 
 
 def fully_disputed_invoice_ids(account: Account) -> set[int]:
@@ -267,12 +334,35 @@ def _end(
         run_id=actor.run_id,
         detail={"dispute_id": dispute.id, "invoice": invoice.number, "changed_cents": changed},
     )
-    # The account's agent hears of it: a rejected dispute puts the invoice back in collection.
-    session.add(
-        event(dispute.customer_id, EventKind.DECISION, now=now, ref_id=dispute.id, detail=told)
-    )
+    _close_review_cases(session, dispute, invoice, now, actor, told)
+    # The account's agent hears of it and tells the customer; a rejected dispute puts the
+    # invoice back in collection.
+    detail = told + (f"; reason: {note}" if outcome is DisputeOutcome.REJECTED else "")
+    if dispute.message_id:
+        detail += f"; raised in message #{dispute.message_id}"
+    session.add(event(dispute.customer_id, EventKind.DECISION, now=now, detail=detail))
     session.flush()
     return Ending(dispute, invoice, outcome, changed)
+
+
+def _close_review_cases(
+    session: Session, dispute: Dispute, invoice: Invoice, now: datetime, actor: Actor, told: str
+) -> None:
+    """A person's review case about this invoice's dispute is answered by its end."""
+    cases = session.exec(
+        select(Escalation).where(
+            Escalation.customer_id == dispute.customer_id,
+            Escalation.category == EscalationCategory.DISPUTE_REVIEW.value,
+            Escalation.status == EscalationStatus.OPEN.value,
+        )
+    )
+    for case in cases:
+        if invoice.number in (case.invoice_numbers or []):
+            case.status = EscalationStatus.RESOLVED.value
+            case.decided_at = now
+            case.decided_by = actor.name
+            case.decision_note = told
+            session.add(case)
 
 
 def describe_outcome(dispute: Dispute, invoice: Invoice, changed: int) -> str:

@@ -29,7 +29,9 @@ def upgrade() -> None:
             )
         )
         batch_op.add_column(sa.Column("due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column("reminded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("reminded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
         batch_op.add_column(
             sa.Column("notify_ref", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True)
         )
