@@ -253,7 +253,11 @@ class _Run:
             session.add(payment)
             session.flush()
             application = apply_payment(
-                session, payment, now=now, grace_days=self.policy.promises.grace_days
+                session,
+                payment,
+                now=now,
+                grace_days=self.policy.promises.grace_days,
+                policy=self.policy,
             )
             session.commit()
             self._ledger_changed = True

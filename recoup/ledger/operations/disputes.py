@@ -248,7 +248,13 @@ def reject(
 
 
 def settle_from_source(
-    session: Session, invoice: Invoice, *, now: datetime, what: str, memo: CreditMemo | None = None
+    session: Session,
+    invoice: Invoice,
+    *,
+    now: datetime,
+    what: str,
+    memo: CreditMemo | None = None,
+    changed_cents: int = 0,
 ) -> Ending | None:
     """The system of record lowered an invoice under dispute (a credit memo, an adjusted
     amount): that is the dispute's answer. The balance is already changed."""
@@ -260,9 +266,11 @@ def settle_from_source(
     if dispute is None:
         return None
     if memo is not None:
+        session.flush()
         dispute.credit_memo_id = memo.id
-    changed = memo.amount_cents if memo is not None else 0
-    return _end(session, dispute, invoice, DisputeOutcome.CREDITED, changed, now, SYSTEM, what)
+        changed_cents = memo.amount_cents
+    outcome = DisputeOutcome.CREDITED
+    return _end(session, dispute, invoice, outcome, changed_cents, now, SYSTEM, what)
 
 
 def disputes_of(
