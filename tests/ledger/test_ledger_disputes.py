@@ -256,7 +256,11 @@ def test_a_credit_memo_or_a_lowered_invoice_from_the_source_ends_the_dispute(
         ],
     )  # fmt: skip
     ingest(session, batch, now=clock.now(), policy=OWNERS)
-    assert (credited.status, credited.outcome, invoice.open_cents) == ("resolved", "credited", 80_000)
+    assert (credited.status, credited.outcome, invoice.open_cents) == (
+        "resolved",
+        "credited",
+        80_000,
+    )
     memo = session.get(CreditMemo, credited.credit_memo_id)
     assert memo is not None and memo.number == "CM-77"
     assert (adjusted.status, second.open_cents) == ("resolved", 40_000)

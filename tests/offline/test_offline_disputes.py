@@ -144,4 +144,3 @@ async def test_a_credit_lowers_the_invoice_and_ends_the_hold(
     assert "$800.00 remains open on INV-5301" in letter.text
     assert letter.in_reply_to is not None and letter.tone == "courtesy"
     assert _denials(engine) == []
-
