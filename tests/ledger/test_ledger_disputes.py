@@ -120,7 +120,7 @@ def test_a_dispute_above_the_threshold_opens_a_case_for_a_person_at_once(
 def test_nothing_to_dispute_is_refused(session: Session, clock: FixedClock) -> None:
     customer, invoice = _invoice(session, clock)
     invoice.open_cents = 0
-    with pytest.raises(OperationRefused, match="not open|no open balance"):
+    with pytest.raises(OperationRefused, match=r"not open|no open balance"):
         _open(session, clock, customer, invoice)
 
 
