@@ -291,7 +291,7 @@ class DisputeRules(_Section):
     # An open dispute older than this reminds its owner (once a day after that).
     sla_days: Annotated[int, Field(ge=1, le=365)] = 10
     # A dispute above this (minor units) goes to a person at once.
-    person_threshold_cents: Annotated[int, Field(ge=0)] = 1_000_000
+    person_threshold_cents: Annotated[int, Field(ge=0)] = 2_500_000
     # A payment naming an invoice but leaving at most this share of it unpaid is a
     # deduction (a dispute of the short amount); a bigger gap is a part payment.
     deduction_max_pct: Annotated[float, Field(ge=0, le=100)] = 20.0

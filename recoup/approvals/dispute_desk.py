@@ -82,9 +82,7 @@ class DisputeDesk:
                 ending = operation(session, Actor(f"{by.actor} via {by.channel.value}"[:120]))
             except OperationRefused as exc:
                 raise DisputeRefused(str(exc)) from exc
-            told = disputes.describe_outcome(
-                ending.dispute, ending.invoice, ending.changed_cents
-            )
+            told = disputes.describe_outcome(ending.dispute, ending.invoice, ending.changed_cents)
             session.commit()
         return f"{told[0].upper()}{told[1:]} (by {by.user}); the customer will be told."
 

@@ -146,7 +146,7 @@ Regards,
         slug="dispute-large-to-person",
         title="A dispute above the policy's threshold goes to a person at once",
         tags=["dispute", "escalation"],
-        invoices=[Inv(overdue=20, amount=18_500_00)],
+        invoices=[Inv(overdue=20, amount=31_500_00)],
         messages=[
             Msg(
                 "m1",
@@ -163,7 +163,7 @@ Kind regards,
             )
         ],
         expect=[
-            booked(0, 1850000, None),
+            booked(0, 3150000, None),
             *escalated("dispute_review", "m1"),
             {"type": "no_outreach", "invoice": "{inv0}", "after": "m1"},
         ],
