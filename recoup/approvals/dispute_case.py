@@ -137,7 +137,9 @@ def notice_email(case: DisputeCase, *, reminder: bool) -> tuple[str, str]:
     return subject[:200], body
 
 
-def notice_blocks(case: DisputeCase, *, page_url: str = "") -> tuple[str, Blocks]:
+def notice_blocks(
+    case: DisputeCase, *, page_url: str = "", actions: dict[str, object] | None = None
+) -> tuple[str, Blocks]:
     """Block Kit for the owner's channel: the case, and where to end it."""
     fields = [
         f"*Invoice*\n{escape(case.invoice)} ({escape(case.invoice_open)} open)",
@@ -160,6 +162,8 @@ def notice_blocks(case: DisputeCase, *, page_url: str = "") -> tuple[str, Blocks
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Documents: {names}"}]}
         )
+    if actions is not None and case.is_open:
+        blocks.append(actions)
     where = f"<{page_url}|open the case> or " if page_url else ""
     blocks.append(
         {

@@ -23,6 +23,7 @@ from recoup.approvals.dispute_case import (
     notice_email,
     owner_of,
 )
+from recoup.approvals.dispute_slack import buttons
 from recoup.approvals.slack import SlackClient, SlackError
 from recoup.clock import Clock, as_utc
 from recoup.ledger import audit
@@ -95,7 +96,7 @@ class DisputeNotices:
             text = f"Overdue since {case.due_at:%Y-%m-%d}: {case.title}"
             await self.slack.post_message(thread_channel, text=text, thread_ts=ts)
             return thread
-        text, blocks = notice_blocks(case, page_url=self.page_url)
+        text, blocks = notice_blocks(case, page_url=self.page_url, actions=buttons(case))
         posted = await self.slack.post_message(channel, text=text, blocks=blocks)
         return f"slack:{posted.channel}:{posted.ts}"
 

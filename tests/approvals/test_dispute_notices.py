@@ -14,6 +14,7 @@ import respx
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from recoup.approvals.dispute_slack import ACTION_CREDIT, ACTION_REJECT
 from recoup.approvals.notifier import Notifier
 from recoup.clock import FixedClock
 from recoup.ledger.db import session as open_session
@@ -47,11 +48,11 @@ def _policy(email: str) -> Policy:
     )  # fmt: skip
 
 
-def _dispute(engine: Engine, clock: FixedClock, policy: Policy) -> int:
+def _dispute(engine: Engine, clock: FixedClock, policy: Policy, number: str = "INV-7001") -> int:
     with open_session(engine) as session:
         owner = factory.customer(session, name="Globex <b>Ltd</b>", email="ap@globex.example")
         invoice = factory.invoice(
-            session, owner, number="INV-7001", amount_cents=120_000, due=clock.now().date()
+            session, owner, number=number, amount_cents=120_000, due=clock.now().date()
         )
         words = factory.inbound(
             session,
@@ -110,6 +111,9 @@ async def test_the_owner_is_told_in_slack_and_by_email_then_reminded_after_the_s
     assert f"Dispute #{dispute_id}: $400.00 of INV-7001" in shown
     assert "quote-2231.pdf" in shown and "Pricing desk" in shown
     assert "$800.00" in shown  # the undisputed part
+    actions = next(b for b in first["blocks"] if b["type"] == "actions")
+    buttons = {e["action_id"]: e["value"] for e in actions["elements"]}
+    assert buttons == {ACTION_CREDIT: str(dispute_id), ACTION_REJECT: str(dispute_id)}
     # The customer's words are quoted and escaped: no markup, no @channel.
     assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown
     assert "&lt;b&gt;Ltd" in first["text"] and "<b>" not in first["text"]
