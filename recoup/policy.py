@@ -51,7 +51,16 @@ class Tone(IntEnum):
 # them equal): the policy sits below the ledger and cannot import it.
 KNOWN_SEGMENTS = ("enterprise", "mid_market", "smb")
 
-__all__ = ["KNOWN_SEGMENTS", "Policy", "PolicyError", "Tone", "load_policy", "write_policy"]
+__all__ = [
+    "KNOWN_DISPUTE_REASONS",
+    "KNOWN_SEGMENTS",
+    "DisputeOwner",
+    "Policy",
+    "PolicyError",
+    "Tone",
+    "load_policy",
+    "write_policy",
+]
 
 
 class _Section(BaseModel):
@@ -247,6 +256,77 @@ class DocumentRules(_Section):
         return str(path)
 
 
+# The dispute reasons of the ledger (``recoup.ledger.models.DisputeReason``; a test keeps
+# them equal), and "deduction" for a short payment.
+KNOWN_DISPUTE_REASONS = (
+    "price", "quantity", "damaged", "not_received", "duplicate", "missing_po", "quality",
+    "tax", "other", "deduction",
+)  # fmt: skip
+
+
+class DisputeOwner(_Section):
+    """Who looks after the disputes of some reasons (and amounts): a team or a person."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    reasons: list[str] = []  # empty: any reason
+    min_cents: Annotated[int, Field(ge=0)] = 0
+    max_cents: Annotated[int, Field(ge=0)] | None = None  # None: no upper bound
+    slack_channel: Annotated[str, Field(max_length=80)] = ""
+    email: Annotated[str, Field(max_length=320)] = ""
+
+    @field_validator("reasons")
+    @classmethod
+    def _known_reasons(cls, value: list[str]) -> list[str]:
+        for reason in value:
+            if reason.lower() not in KNOWN_DISPUTE_REASONS:
+                raise ValueError(
+                    f"unknown dispute reason {reason!r}; use one of "
+                    f"{', '.join(KNOWN_DISPUTE_REASONS)}"
+                )
+        return [reason.lower() for reason in value]
+
+    @field_validator("email")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError(f"{value!r} is not an email address")
+        return value
+
+    @model_validator(mode="after")
+    def _band(self) -> DisputeOwner:
+        if self.max_cents is not None and self.max_cents < self.min_cents:
+            raise ValueError(f"max_cents ({self.max_cents}) is below min_cents ({self.min_cents})")
+        return self
+
+    def covers(self, reason: str, amount_cents: int) -> bool:
+        if self.reasons and reason not in self.reasons:
+            return False
+        return self.min_cents <= amount_cents and (
+            self.max_cents is None or amount_cents <= self.max_cents
+        )
+
+
+class DisputeRules(_Section):
+    """Who owns a dispute, how long it may stay open, and when a person takes it at once."""
+
+    default_owner: DisputeOwner = DisputeOwner(name="Collections team")
+    # The first owner whose reasons and amount band fit takes the dispute.
+    owners: list[DisputeOwner] = []
+    # An open dispute older than this reminds its owner (once a day after that).
+    sla_days: Annotated[int, Field(ge=1, le=365)] = 10
+    # A dispute above this (minor units) goes to a person at once.
+    person_threshold_cents: Annotated[int, Field(ge=0)] = 2_500_000
+    # A payment naming an invoice but leaving at most this share of it unpaid is a
+    # deduction (a dispute of the short amount); a bigger gap is a part payment.
+    deduction_max_pct: Annotated[float, Field(ge=0, le=100)] = 20.0
+
+    def owner_for(self, reason: str, amount_cents: int) -> DisputeOwner:
+        return next(
+            (owner for owner in self.owners if owner.covers(reason, amount_cents)),
+            self.default_owner,
+        )
+
+
 class Policy(_Section):
     paused: bool = False
     pause_reason: str = ""
@@ -258,6 +338,7 @@ class Policy(_Section):
     cadence: CadenceRules = CadenceRules()
     ledger: LedgerRules = LedgerRules()
     documents: DocumentRules = DocumentRules()
+    disputes: DisputeRules = DisputeRules()
     sender_name: str = "Accounts Receivable"
     company_name: str = "Northwind Supply Co."
 

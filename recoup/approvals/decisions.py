@@ -24,6 +24,7 @@ from recoup.ledger import audit
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import event
 from recoup.ledger.models import Customer, Escalation, EscalationStatus, EventKind, InvoiceStatus
+from recoup.ledger.operations.disputes import fully_disputed_invoice_ids
 from recoup.ledger.state import Account, load_account
 from recoup.policy import Policy
 from recoup.tools.base import RunContext
@@ -302,7 +303,9 @@ def premise_problem(account: Account | None, escalation: Escalation) -> str | No
     named = [*escalation.invoice_numbers, *(args.get("invoice_numbers") or [])]
     if args.get("invoice_number"):
         named.append(args["invoice_number"])
-    disputed = account.disputed_invoice_ids()
+    # A promise may rest on the undisputed part of a partly disputed invoice.
+    promising = escalation.held_action.get("tool") == "log_promise"
+    disputed = fully_disputed_invoice_ids(account) if promising else account.disputed_invoice_ids()
     for number in dict.fromkeys(n.strip().upper() for n in named):
         invoice = account.invoice(number)
         if invoice is None:

@@ -23,6 +23,7 @@ from sqlmodel import col, select
 from recoup.approvals.blocks import case_message, decided_message, reminder_text
 from recoup.approvals.case import Case, assemble_case, sender_header
 from recoup.approvals.decisions import claim_reminders, expire_overdue
+from recoup.approvals.dispute_notices import DisputeNotices, NoticeReport
 from recoup.approvals.slack import SlackError, app_client, webhook
 from recoup.clock import Clock, as_utc
 from recoup.ledger.db import session as open_session
@@ -69,6 +70,7 @@ class NotifierReport:
     posted: list[int] = field(default_factory=list)
     reflected: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    disputes: NoticeReport = field(default_factory=NoticeReport)
 
 
 class Notifier:
@@ -90,6 +92,14 @@ class Notifier:
         self.webhook = webhook(settings.slack, http) if http is not None else None
         self.sender = sender_header(settings.mail.from_name, settings.mail.from_address)
         self.batch = batch
+        self.disputes = DisputeNotices(
+            engine,
+            clock,
+            policy,
+            slack=self.slack,
+            default_channel=self.channel,
+            mail_from=settings.mail.from_address,
+        )
 
     async def tick(self) -> NotifierReport:
         """One pass: expire, remind, post new cases, show decisions. Never raises for Slack."""
@@ -106,6 +116,7 @@ class Notifier:
             for escalation_id in await asyncio.to_thread(self._decided_unreflected):
                 if await self.reflect(escalation_id, report):
                     report.reflected.append(escalation_id)
+        report.disputes = await self.disputes.tick()
         return report
 
     def case(self, escalation_id: int) -> Case:

@@ -38,6 +38,9 @@ from recoup.approvals.blocks import (
 )
 from recoup.approvals.decisions import Channel, Decision, Person
 from recoup.approvals.desk import CaseDesk
+from recoup.approvals.dispute_desk import DisputeDesk
+from recoup.approvals.dispute_slack import PREFIX as DISPUTE_ACTIONS
+from recoup.approvals.dispute_slack import DisputeSlack
 from recoup.approvals.notifier import Notifier
 from recoup.approvals.slack import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, SlackError
 from recoup.approvals.slack import verify_signature as verify_slack_signature
@@ -49,6 +52,7 @@ log = structlog.get_logger(__name__)
 class SlackInteractivity:
     def __init__(self, desk: CaseDesk) -> None:
         self.desk = desk
+        self.disputes = DisputeSlack(DisputeDesk(desk.engine, desk.clock))
 
     async def interactivity(self, request: Request) -> Response:
         secret = self.desk.settings.slack.signing_secret
@@ -87,6 +91,15 @@ class SlackInteractivity:
             return Response("no such case", status_code=404)
         container = payload.get("container") or {}
         channel = container.get("channel_id") or (payload.get("channel") or {}).get("id", "")
+        action_id = str(action.get("action_id", ""))
+        if action_id.startswith(DISPUTE_ACTIONS) and app.state.notifier.slack is not None:
+            where = (str(channel), str(container.get("message_ts", "")))
+            trigger = str(payload.get("trigger_id", ""))
+            opened = self.disputes.open_modal
+            task = BackgroundTask(
+                opened, app.state.notifier.slack, action_id, case_id, trigger, where
+            )
+            return Response(status_code=200, background=task)
         task = BackgroundTask(
             self._slack_action,
             app,
@@ -101,6 +114,14 @@ class SlackInteractivity:
 
     def _view_submission(self, app: Starlette, payload: dict[str, Any]) -> Response:
         view = payload.get("view") or {}
+        if str(view.get("callback_id", "")).startswith(DISPUTE_ACTIONS):
+            problem = self.disputes.submission_problem(view)
+            if problem:
+                return _modal_errors(problem)
+            submit = self.disputes.submit
+            person = _slack_person(payload)
+            task = BackgroundTask(submit, app.state.notifier.slack, view, person)
+            return Response(status_code=200, background=task)
         values = (view.get("state") or {}).get("values") or {}
         try:
             case_id, channel, _ts = modal_metadata(str(view.get("private_metadata", "")))

@@ -13,6 +13,8 @@ from starlette.routing import Route
 
 from recoup.approvals.decisions import Decisions
 from recoup.approvals.desk import CaseDesk
+from recoup.approvals.dispute_desk import DisputeDesk
+from recoup.approvals.dispute_page import DisputePages
 from recoup.approvals.notifier import Notifier
 from recoup.approvals.site import ApprovalsPage
 from recoup.approvals.slack_endpoint import SlackInteractivity
@@ -49,6 +51,7 @@ def create_app(
         ),
     )
     site = ApprovalsPage(desk)
+    dispute_pages = DisputePages(site, DisputeDesk(engine, clock))
     slack = SlackInteractivity(desk)
 
     @asynccontextmanager
@@ -68,6 +71,7 @@ def create_app(
         Route("/cases/{case_id:int}", site.case, methods=["GET"]),
         Route("/cases/{case_id:int}/{action:str}", site.decide, methods=["POST"]),
         Route("/slack/interactivity", slack.interactivity, methods=["POST"]),
+        *dispute_pages.routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.decisions = desk.decisions

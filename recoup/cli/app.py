@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from recoup.cli.approvals import app as approvals_app
 from recoup.cli.connections import mount as mount_connections
+from recoup.cli.disputes import app as disputes_app
 from recoup.cli.eval import eval_command
 from recoup.cli.failures import DEBUG_KEY, RecoupGroup
 from recoup.cli.outbox import app as outbox_app
@@ -339,6 +340,7 @@ def _progress() -> Progress:
 
 
 app.add_typer(approvals_app, name="approvals", help="Escalations awaiting a person.")
+app.add_typer(disputes_app, name="disputes", help="Disputes and deductions, and their end.")
 app.add_typer(reader_app, name="reader", help="The reader of customer replies: train and measure.")
 app.add_typer(
     outbox_app, name="outbox", help="Queued and sent emails; `outbox show ID` prints one."

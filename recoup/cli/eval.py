@@ -17,7 +17,7 @@ from rich.progress import (
 from rich.table import Table
 
 from recoup.errors import InputError
-from recoup.evals.report import METRICS, show, write_html, write_json
+from recoup.evals.report import METRICS, expectations_by_type, show, write_html, write_json
 from recoup.evals.runner import EvalConfig, EvalResult, load_scenarios, run_eval
 from recoup.evals.scenario import DEFAULT_SCENARIOS_DIR, ScenarioError
 
@@ -35,6 +35,15 @@ def _table(result: EvalResult) -> Table:
         if result.baseline is not None:
             cells.append(show(getattr(result.baseline, key), kind))
         table.add_row(*cells)
+    return table
+
+
+def _by_type(result: EvalResult) -> Table:
+    table = Table(title="Expectations by type (recoup)")
+    table.add_column("type")
+    table.add_column("met", justify="right")
+    for kind, (met, checked) in expectations_by_type(result.runs, result.agent.contender).items():
+        table.add_row(kind, f"{met}/{checked}")
     return table
 
 
@@ -90,6 +99,7 @@ def eval_command(
         task = progress.add_task("scenarios", total=total)
         result = run_eval(config, on_done=lambda _scenario: progress.advance(task))
     console.print(_table(result))
+    console.print(_by_type(result))
     console.print(f"{total} scenarios in {result.elapsed_s:.1f} s")
     if json_path is not None:
         write_json(result, json_path)

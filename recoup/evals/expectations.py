@@ -15,7 +15,9 @@ from recoup.evals.observe import Observation, Outbound
 from recoup.evals.scenario import (
     ContactUndeliverable,
     CopySent,
+    DisputeBooked,
     DisputeOpened,
+    DisputeResolved,
     Escalated,
     Expectation,
     NoEmailTo,
@@ -67,6 +69,46 @@ def _dispute(o: Observation, e: DisputeOpened) -> tuple[bool, str]:
     if e.reason is not None and not any(d.reason == e.reason.value for d in found):
         return False, f"dispute on {e.invoice} opened as {found[0].reason}, not {e.reason.value}"
     return True, f"dispute on {e.invoice} ({found[0].reason})"
+
+
+def _dispute_booked(o: Observation, e: DisputeBooked) -> tuple[bool, str]:
+    since = _arrival(o, e.message) if e.message else o.start
+    invoice = o.invoices.get(e.invoice)
+    found = [
+        d
+        for d in o.disputes
+        if invoice is not None
+        and d.invoice_id == invoice.id
+        and d.kind == e.kind
+        and as_utc(d.opened_at) >= since
+    ]
+    if not found:
+        return False, f"no {e.kind} booked on {e.invoice}"
+    for d in found:
+        if e.amount_cents is not None and d.amount_cents != e.amount_cents:
+            continue
+        if e.reason is not None and d.reason != e.reason.value:
+            continue
+        return True, f"{e.kind} on {e.invoice} at {d.amount_cents} cents ({d.reason})"
+    d = found[0]
+    return False, (
+        f"{e.kind} on {e.invoice} booked at {d.amount_cents} cents ({d.reason}), wanted "
+        f"{e.amount_cents if e.amount_cents is not None else 'any amount'} "
+        f"({e.reason.value if e.reason else 'any reason'})"
+    )
+
+
+def _dispute_resolved(o: Observation, e: DisputeResolved) -> tuple[bool, str]:
+    invoice = o.invoices.get(e.invoice)
+    found = [d for d in o.disputes if invoice is not None and d.invoice_id == invoice.id]
+    if not found:
+        return False, f"no dispute on {e.invoice} to resolve"
+    ended = [d for d in found if d.status != "open"]
+    if not ended:
+        return False, f"the dispute on {e.invoice} is still open"
+    if e.outcome is not None and not any(d.outcome == e.outcome for d in ended):
+        return False, f"the dispute on {e.invoice} ended {ended[0].outcome}, not {e.outcome}"
+    return True, f"the dispute on {e.invoice} ended {ended[-1].outcome}"
 
 
 def _promise(o: Observation, e: PromiseLogged) -> tuple[bool, str]:
@@ -206,6 +248,8 @@ def _plan(o: Observation, e: PlanProposed) -> tuple[bool, str]:
 
 _CHECKS: dict[type, Callable[[Observation, Any], tuple[bool, str]]] = {
     DisputeOpened: _dispute,
+    DisputeBooked: _dispute_booked,
+    DisputeResolved: _dispute_resolved,
     PromiseLogged: _promise,
     Escalated: _escalated,
     NotEscalated: _not_escalated,

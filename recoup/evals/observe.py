@@ -22,9 +22,11 @@ from recoup.ledger.models import (
     AgentRun,
     AuditEvent,
     Contact,
+    CreditMemo,
     Customer,
     Direction,
     Dispute,
+    DisputeOutcome,
     Escalation,
     Event,
     EventKind,
@@ -110,6 +112,8 @@ class Observation:
     allocations: list[tuple[str, date, int, str]]  # invoice, received_on, cents, payment ref
     payments: list[Payment]
     delivered: list[tuple[datetime, str, list[str]]]
+    # What left an invoice without money: credit memos, and disputes a person wrote off.
+    credited: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     model_calls: int = 0
 
@@ -218,7 +222,26 @@ def _observe(session: Session, simulation: Simulation) -> Observation:
         delivered=list(simulation.log.delivered),
         errors=list(simulation.log.errors),
         model_calls=simulation.log.model_calls,
+        credited=_credited(session, invoices),
     )
+
+
+def _credited(session: Session, invoices: dict[str, Invoice]) -> dict[str, int]:
+    """Per invoice: credit memos and written-off disputes (each a person's or the system
+    of record's decision, in the audit trail)."""
+    numbers = {inv.id: number for number, inv in invoices.items()}
+    credited: dict[str, int] = {}
+    rows = [(m.invoice_id, m.amount_cents) for m in session.exec(select(CreditMemo))]
+    rows += [
+        (d.invoice_id, d.amount_cents)
+        for d in session.exec(select(Dispute))
+        if d.outcome == DisputeOutcome.WRITTEN_OFF.value
+    ]
+    for invoice_id, cents in rows:
+        number = numbers.get(invoice_id)
+        if number is not None:
+            credited[number] = credited.get(number, 0) + cents
+    return credited
 
 
 def _contacts(session: Session, refs: dict[int, str]) -> dict[str, list[Contact]]:

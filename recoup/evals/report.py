@@ -63,6 +63,18 @@ def _row(run: RunScore, runs: list[RunScore]) -> dict[str, Any]:
     }
 
 
+def expectations_by_type(runs: list[RunScore], contender: str) -> dict[str, tuple[int, int]]:
+    """Per expectation type: (met, checked) over the contender's runs, types in name order."""
+    counts: dict[str, tuple[int, int]] = {}
+    for run in runs:
+        if run.contender != contender:
+            continue
+        for e in run.expectations:
+            met, checked = counts.get(e.type, (0, 0))
+            counts[e.type] = (met + int(e.met), checked + 1)
+    return dict(sorted(counts.items()))
+
+
 def _aggregate(agg: Aggregate | None) -> dict[str, Any] | None:
     return agg.model_dump(mode="json") if agg is not None else None
 
@@ -93,6 +105,12 @@ def report_json(result: EvalResult) -> dict[str, Any]:
         "agent": _aggregate(result.agent),
         "baseline": _aggregate(result.baseline),
         "per_scenario": per_scenario,
+        "expectations_by_type": {
+            kind: {"met": met, "checked": checked}
+            for kind, (met, checked) in expectations_by_type(
+                result.runs, result.agent.contender
+            ).items()
+        },
         "timeline": result.timeline,
     }
 
@@ -357,6 +375,15 @@ def render_html(result: EvalResult) -> str:
             )
             + "</tbody></table>",
         ]
+    sections += [
+        "<h2>Expectations by type (recoup)</h2>",
+        "<table><thead><tr><th>type</th><th>met</th></tr></thead><tbody>"
+        + "".join(
+            f"<tr><td>{html.escape(kind)}</td><td>{count['met']}/{count['checked']}</td></tr>"
+            for kind, count in report["expectations_by_type"].items()
+        )
+        + "</tbody></table>",
+    ]
     sections += ["<h2>Scenarios</h2>", _scenario_table(report)]
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

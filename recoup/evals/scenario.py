@@ -292,6 +292,28 @@ class PaymentSpec(_Strict):
         return self
 
 
+class DisputeEndingSpec(_Strict):
+    """A person (or the system of record) ends the dispute on ``invoice``, ``days_after``
+    message ``after_message`` arrived: ``credit`` (a credit memo, ``amount_cents`` or the
+    disputed amount), ``write_off``, ``reject`` (with ``reason``), or ``credit_memo`` (a
+    credit memo arriving through the connector)."""
+
+    invoice: str
+    after_message: str
+    days_after: float = Field(default=3, ge=0, le=120)
+    outcome: Literal["credit", "write_off", "reject", "credit_memo"]
+    amount_cents: Cents | None = None
+    reason: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _needs(self) -> DisputeEndingSpec:
+        if self.outcome == "reject" and not self.reason.strip():
+            raise ValueError("a rejection needs `reason` (what the customer is told)")
+        if self.outcome == "credit_memo" and self.amount_cents is None:
+            raise ValueError("a credit memo needs `amount_cents`")
+        return self
+
+
 class _Expectation(_Strict):
     note: str = Field(default="", max_length=300)
 
@@ -301,6 +323,26 @@ class DisputeOpened(_Expectation):
     message: str
     invoice: str
     reason: DisputeReason | None = None
+
+
+class DisputeBooked(_Expectation):
+    """A dispute (or, with ``kind: deduction``, a short pay's deduction) on ``invoice``,
+    booked at ``amount_cents`` when given: the disputed part, not the whole invoice."""
+
+    type: Literal["dispute"]
+    invoice: str
+    message: str | None = None
+    amount_cents: Cents | None = None
+    reason: DisputeReason | None = None
+    kind: Literal["dispute", "deduction"] = "dispute"
+
+
+class DisputeResolved(_Expectation):
+    """The dispute on ``invoice`` ended, as ``outcome`` when given."""
+
+    type: Literal["dispute_resolved"]
+    invoice: str
+    outcome: Literal["credited", "written_off", "rejected"] | None = None
 
 
 class PromiseLogged(_Expectation):
@@ -383,6 +425,8 @@ class PlanProposed(_Expectation):
 
 Expectation = Annotated[
     DisputeOpened
+    | DisputeBooked
+    | DisputeResolved
     | PromiseLogged
     | Escalated
     | NotEscalated
@@ -441,6 +485,7 @@ class Scenario(_Strict):
     mailbox: list[MessageSpec] = Field(default_factory=list)
     payments: list[PaymentSpec] = Field(default_factory=list)
     expectations: list[Expectation] = Field(default_factory=list)
+    dispute_endings: list[DisputeEndingSpec] = Field(default_factory=list)
     attack: Attack | None = None
 
     _aware_start = field_validator("start")(_aware)
@@ -484,6 +529,9 @@ class Scenario(_Strict):
         for index, payment in enumerate(self.payments):
             need_customer(f"payments.{index}.customer", payment.customer)
             need_message(f"payments.{index}.after_message", payment.after_message)
+        for index, ending in enumerate(self.dispute_endings):
+            need_invoice(f"dispute_endings.{index}.invoice", ending.invoice)
+            need_message(f"dispute_endings.{index}.after_message", ending.after_message)
         for index, expectation in enumerate(self.expectations):
             where = f"expectations.{index}"
             for name in ("message", "after"):

@@ -30,6 +30,7 @@ from recoup.evals.calibration import Calibration
 from recoup.evals.customers import Customers, PlannedMail, PlannedPayment
 from recoup.evals.database import database_from, seeded_ledger
 from recoup.evals.dice import Dice
+from recoup.evals.dispute_endings import DisputeEndings
 from recoup.evals.scenario import Scenario
 from recoup.evals.seed import Ledger, issue_time, new_invoices_batch
 from recoup.ledger.cash import apply_payment
@@ -136,6 +137,7 @@ class _Run:
         self._event_next: datetime | None = None
         with open_session(engine) as session:
             self.ledger = Ledger.read(session)
+        self.endings = DisputeEndings(scenario, engine, self.clock, policy)
         self.model: ModelClient | None = None
         self.runner: Runner | None = None
         self.baseline: DunningBaseline | None = None
@@ -178,6 +180,7 @@ class _Run:
                     self._receive(item, now)
                 else:
                     self._pay(item, now)
+            self._ledger_changed |= self.endings.run_due(now)
             await self._work(now)
             if self._outbox_dirty or (self._outbox_next is not None and self._outbox_next <= now):
                 await self._deliver(now)
@@ -186,6 +189,7 @@ class _Run:
                 break
             self.clock.set(upcoming)
         self.clock.set(end)
+        self.log.errors.extend(self.endings.errors)
         if self.model is not None:
             self.log.model_calls = int(getattr(self.model, "calls", 0))
 
@@ -215,6 +219,7 @@ class _Run:
             self.log.arrivals[mail.spec_id] = Arrival(
                 mail.spec_id, mail.customer, now, result.message_db_id, result.status.value
             )
+            self.endings.arrived(mail.spec_id, now)
         self.customers.stored(mail, now)
 
     def _pay(self, plan: PlannedPayment, now: datetime) -> None:
@@ -253,7 +258,11 @@ class _Run:
             session.add(payment)
             session.flush()
             application = apply_payment(
-                session, payment, now=now, grace_days=self.policy.promises.grace_days
+                session,
+                payment,
+                now=now,
+                grace_days=self.policy.promises.grace_days,
+                policy=self.policy,
             )
             session.commit()
             self._ledger_changed = True
@@ -311,7 +320,12 @@ class _Run:
     def _next_moment(self, now: datetime) -> datetime:
         if self._ledger_changed:
             self._read_schedule()
-        candidates = [self._outbox_next, self._event_next, self.customers.next_time()]
+        candidates = [
+            self._outbox_next,
+            self._event_next,
+            self.customers.next_time(),
+            self.endings.next_time(),
+        ]
         if self._issue_days:
             candidates.append(issue_time(self._issue_days[0]))
         if self.baseline is not None:

@@ -22,6 +22,8 @@ from recoup.ledger.events import event
 from recoup.ledger.models import (
     Customer,
     Dispute,
+    DisputeKind,
+    DisputeReason,
     DisputeStatus,
     EventKind,
     Invoice,
@@ -32,7 +34,11 @@ from recoup.ledger.models import (
     PromiseInvoice,
     PromiseStatus,
 )
+from recoup.ledger.operations import disputes
+from recoup.ledger.operations.actor import SYSTEM
+from recoup.ledger.state import load_account
 from recoup.money import DEFAULT_CURRENCY, format_money
+from recoup.policy import Policy
 
 
 @dataclass
@@ -68,9 +74,15 @@ def referenced_invoices(references: str, invoices: list[Invoice]) -> list[Invoic
 
 
 def apply_payment(
-    session: Session, payment: Payment, *, now: datetime, grace_days: int
+    session: Session,
+    payment: Payment,
+    *,
+    now: datetime,
+    grace_days: int,
+    policy: Policy | None = None,
 ) -> Application:
-    """Allocate a not yet applied payment to its customer's open invoices."""
+    """Allocate a not yet applied payment to its customer's open invoices. With the
+    ``policy``, a small short pay on a named invoice becomes a deduction case."""
     if payment.id is None:
         session.add(payment)
         session.flush()
@@ -79,7 +91,7 @@ def apply_payment(
     result = Application(payment)
     currency = customer_currency(session, payment.customer_id)
     open_invoices = _open_invoices_oldest_first(session, payment.customer_id)
-    disputed = _disputed_invoice_ids(session, payment.customer_id)
+    disputed = _disputed_cents(session, payment.customer_id)
     named = referenced_invoices(payment.references, open_invoices)
     named_ids = {invoice.id for invoice in named}
     remaining = payment.amount_cents
@@ -93,13 +105,17 @@ def apply_payment(
     for invoice in open_invoices:
         if remaining <= 0:
             break
-        if invoice.id in named_ids or invoice.id in disputed or invoice.open_cents <= 0:
+        # Only what is outside a dispute: a partly disputed invoice takes its undisputed part.
+        collectable = invoice.open_cents - disputed.get(invoice.id or 0, 0)
+        if invoice.id in named_ids or collectable <= 0:
             continue
-        amount = min(remaining, invoice.open_cents)
+        amount = min(remaining, collectable)
         remaining -= amount
         _allocate(session, result, invoice, amount, matched_by="oldest_first", short=0)
     payment.unapplied_cents = remaining
     _record_short_pays(session, result, now=now, currency=currency)
+    if policy is not None:
+        open_deductions(session, result, now=now, policy=policy, currency=currency)
     applied_to = [
         number
         for allocation, number in zip(result.allocations, result.invoice_numbers, strict=True)
@@ -146,14 +162,16 @@ def _open_invoices_oldest_first(session: Session, customer_id: int) -> list[Invo
     )
 
 
-def _disputed_invoice_ids(session: Session, customer_id: int) -> set[int]:
-    return set(
-        session.exec(
-            select(Dispute.invoice_id).where(
-                Dispute.customer_id == customer_id, Dispute.status == DisputeStatus.OPEN.value
-            )
+def _disputed_cents(session: Session, customer_id: int) -> dict[int, int]:
+    """The disputed part of each invoice under an open dispute."""
+    held: dict[int, int] = {}
+    for dispute in session.exec(
+        select(Dispute).where(
+            Dispute.customer_id == customer_id, Dispute.status == DisputeStatus.OPEN.value
         )
-    )
+    ):
+        held[dispute.invoice_id] = held.get(dispute.invoice_id, 0) + dispute.amount_cents
+    return held
 
 
 def _record_short_pays(
@@ -181,6 +199,43 @@ def _record_short_pays(
                     "short_pay_cents": allocation.short_pay_cents,
                 },
             )
+
+
+def open_deductions(
+    session: Session, result: Application, *, now: datetime, policy: Policy, currency: str
+) -> list[Dispute]:
+    """A short pay the customer kept on purpose is a deduction: a dispute of the short
+    amount, with its owner, on the rest of the invoice."""
+    payment = result.payment
+    share = policy.disputes.deduction_max_pct / 100
+    short = [
+        (allocation, number)
+        for allocation, number in zip(result.allocations, result.invoice_numbers, strict=True)
+        if 0
+        < allocation.short_pay_cents
+        <= share * (allocation.amount_cents + allocation.short_pay_cents)
+    ]
+    if not short:
+        return []
+    account = load_account(session, payment.customer_id, now=now)
+    opened = []
+    for allocation, number in short:
+        money = format_money(allocation.short_pay_cents, currency)
+        opened.append(
+            disputes.open_dispute(
+                session,
+                account,
+                now=now,
+                actor=SYSTEM,
+                policy=policy,
+                invoice_number=number,
+                reason=DisputeReason.OTHER,
+                detail=f"payment {payment.ref} left {money} unpaid on {number}: a deduction",
+                amount_cents=allocation.short_pay_cents,
+                kind=DisputeKind.DEDUCTION,
+            ).dispute
+        )
+    return opened
 
 
 def _already_applied(session: Session, payment: Payment) -> bool:

@@ -44,6 +44,19 @@ class DisputeStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class DisputeKind(StrEnum):
+    DISPUTE = "dispute"
+    DEDUCTION = "deduction"  # a short payment: the customer kept part of an invoice
+
+
+class DisputeOutcome(StrEnum):
+    """How a dispute ended."""
+
+    CREDITED = "credited"  # a credit memo lowered the invoice
+    WRITTEN_OFF = "written_off"  # the customer's favour: the disputed part is written off
+    REJECTED = "rejected"  # the invoice stands; collection resumes on it
+
+
 class PromiseStatus(StrEnum):
     PENDING = "pending"
     KEPT = "kept"
@@ -201,6 +214,16 @@ class Dispute(SQLModel, table=True):
     message_id: int | None = Field(default=None, foreign_key="message.id")
     opened_at: datetime
     resolved_at: datetime | None = None
+    kind: str = Field(default=DisputeKind.DISPUTE.value, max_length=16)
+    # When the owner should have settled it; a reminder goes to the owner after.
+    due_at: datetime | None = None
+    reminded_at: datetime | None = None
+    # Where the owner was told (as Escalation.notify_ref: pending:WHEN, slack:C:TS, email).
+    notify_ref: str | None = Field(default=None, max_length=120)
+    outcome: str | None = Field(default=None, max_length=16)
+    outcome_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    resolved_by: str | None = Field(default=None, max_length=120)
+    credit_memo_id: int | None = Field(default=None, foreign_key="creditmemo.id")
 
 
 class Promise(SQLModel, table=True):

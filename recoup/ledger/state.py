@@ -239,6 +239,8 @@ class InvoiceView(BaseModel):
     open_cents: int
     disputed: bool
     promised: bool
+    # The part under an open dispute (0 when none): the rest stays collectable.
+    disputed_cents: int = 0
 
 
 class ContactView(BaseModel):
@@ -336,6 +338,9 @@ def account_state(account: Account, *, now: datetime, grace_days: int) -> Accoun
                 open_cents=inv.open_cents,
                 disputed=inv.id in disputed,
                 promised=inv.id in promised,
+                disputed_cents=sum(
+                    d.amount_cents for d in account.open_disputes if d.invoice_id == inv.id
+                ),
             )
             for inv in open_invoices
         ],

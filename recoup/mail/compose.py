@@ -46,6 +46,19 @@ class Documents(Protocol):
     def statement(self) -> Attachment: ...
 
 
+class _NoDocuments:
+    """For mail that belongs to no account (a note to a colleague): nothing to attach."""
+
+    def invoice_copy(self, number: str) -> Attachment:
+        raise ComposeError(f"no account to take a copy of {number} from")
+
+    def statement(self) -> Attachment:
+        raise ComposeError("no account to draw a statement for")
+
+
+NO_DOCUMENTS: Documents = _NoDocuments()
+
+
 @dataclass
 class LedgerDocuments:
     """PDFs of one customer's invoices and statement, rendered from the ledger."""
@@ -80,7 +93,7 @@ class LedgerDocuments:
 def build_mime(
     message_row: Message,
     *,
-    customer: Customer,
+    customer: Customer | None,
     from_name: str,
     documents: Documents,
     now: datetime | None = None,

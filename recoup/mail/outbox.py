@@ -44,7 +44,7 @@ from recoup.ledger import audit
 from recoup.ledger.db import session as open_session
 from recoup.ledger.documents import Letterhead
 from recoup.ledger.models import Customer, Direction, Message, MessageStatus
-from recoup.mail.compose import LedgerDocuments, build_mime
+from recoup.mail.compose import NO_DOCUMENTS, Documents, LedgerDocuments, build_mime
 from recoup.mail.transports.base import (
     DeliveryRecord,
     PermanentSendError,
@@ -249,11 +249,13 @@ def _prepare(
         assert row is not None
         customer = session.get(Customer, row.customer_id) if row.customer_id else None
         try:
-            if customer is None:
+            documents: Documents = NO_DOCUMENTS  # a note to a colleague: no account's papers
+            if customer is not None:
+                documents = LedgerDocuments(
+                    session, customer, clock.now(), Letterhead.from_policy(policy)
+                )
+            elif row.attachments:
                 raise ValueError("the message belongs to no account")
-            documents = LedgerDocuments(
-                session, customer, clock.now(), Letterhead.from_policy(policy)
-            )
             mime = build_mime(
                 row, customer=customer, from_name=from_name, documents=documents, now=clock.now()
             )

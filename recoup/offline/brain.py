@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from recoup.offline.cadence import cadence_plan
 from recoup.offline.compose import Writer
+from recoup.offline.dispute_endings import outcome_letters
 from recoup.offline.ledger_plan import ledger_actions
 from recoup.offline.outreach import reply_plan
 from recoup.offline.protocol import Action, CallRecord, Conversation
@@ -60,6 +61,10 @@ def next_move(conv: Conversation) -> Move:
         planned = ledger_actions(items, here)
         if planned:
             return Move(LEDGER, [tag(p.action, p.item) for p in planned])
+    if not written and not items:
+        letters = outcome_letters(here, writer)
+        if letters:
+            return Move(OUTREACH, letters)
     if not written:
         plan = reply_plan(items, outcomes, here, writer) if items else cadence_plan(here, writer)
         if plan.actions:

@@ -12,6 +12,7 @@ from typing import Any
 
 from recoup.ledger.models import DisputeReason, EscalationCategory
 from recoup.money import format_money
+from recoup.offline.disputed_parts import book_planned_dispute, disputed_part
 from recoup.offline.prior import LARGE_BALANCE_CENTS
 from recoup.offline.protocol import Action
 from recoup.offline.readings import Item
@@ -110,14 +111,14 @@ def promise_invoices(item: Item, here: Situation, disputed: set[str]) -> list[st
 
 def ledger_actions(items: list[Item], here: Situation) -> list[Planned]:
     planned: list[Planned] = []
-    disputed = set(here.disputed)
-    # Disputes first: a promise in the same reply never covers a contested invoice.
+    # Disputes first: a promise in the same reply never covers a contested part.
     for index, item in enumerate(items):
         if item.intent is Intent.DISPUTE:
             for action in _dispute(item, here):
                 planned.append(Planned(index, action))
                 if action.name == "open_dispute":
-                    disputed.add(action.args["invoice_number"])
+                    book_planned_dispute(here, action)
+    disputed = {n for n in here.disputed if n not in here.disputed_parts}
     read_by_a_person = {item.message_id for item in items if item.intent in _TO_A_PERSON}
     for index, item in enumerate(items):
         if item.message_id in read_by_a_person and item.intent in {Intent.QUESTION, Intent.UNKNOWN}:
@@ -152,7 +153,8 @@ def _dispute(item: Item, here: Situation) -> list[Action]:
                 "reason": reason.value if reason else DisputeReason.OTHER.value,
                 "detail": item.finding.evidence,
                 "source_message_id": item.message_id,
-            },
+            }
+            | disputed_part(item, here, targets),
             DISPUTE,
         )
         for number in targets
@@ -244,7 +246,7 @@ def _promise(item: Item, here: Situation, disputed: set[str], items: list[Item])
     if finding.date is None or finding.date < here.conv.today:
         return None
     numbers = promise_invoices(item, here, disputed)
-    covered = sum(inv.open_cents for n in numbers if (inv := here.invoice(n)))
+    covered = sum(here.collectable_cents(inv) for n in numbers if (inv := here.invoice(n)))
     amount = finding.amount_cents
     if amount is not None:
         # "I've sent half, the rest at month end": the promise is for both halves by

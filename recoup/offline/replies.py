@@ -15,6 +15,7 @@ from recoup.ledger.models import PromiseStatus
 from recoup.ledger.state import ContactView, InvoiceView
 from recoup.offline.compose import Writer, invoice_phrase, long_date
 from recoup.offline.dates import in_days
+from recoup.offline.disputed_parts import disputed_part_ack
 from recoup.offline.ledger_plan import answerable_from_ledger, dispute_targets, needs_a_person
 from recoup.offline.prior import LARGE_BALANCE_CENTS
 from recoup.offline.protocol import Action, CallRecord
@@ -212,7 +213,7 @@ def _promise_ack(
     writer: Writer,
 ) -> None:
     invoices = [inv for n in numbers if (inv := here.invoice(n))]
-    covered = sum(inv.open_cents for inv in invoices)
+    covered = sum(here.collectable_cents(inv) for inv in invoices)
     phrase = invoice_phrase([inv.number for inv in invoices])
     if amount_cents and amount_cents != covered:
         what = f"{writer.money(amount_cents)} towards {phrase}"
@@ -238,8 +239,12 @@ def _dispute(
             if r.name == "open_dispute" and r.ok and r.result
         ]
     invoices = [inv for n in dict.fromkeys(opened) if (inv := here.invoice(n))]
+    whole = [inv for inv in invoices if inv.number not in here.disputed_parts]
+    if whole:
+        answer.sections.append(writer.section("dispute_ack", **writer.invoice_values(whole)))
+    for part in (inv for inv in invoices if inv.number in here.disputed_parts):
+        answer.sections.append(disputed_part_ack(part, here, writer))
     if invoices:
-        answer.sections.append(writer.section("dispute_ack", **writer.invoice_values(invoices)))
         answer.invoices.extend(inv.number for inv in invoices)
         return
     answer.unclear_dispute = True

@@ -19,6 +19,8 @@ class Situation:
     conv: Conversation
     state: AccountState
     disputed: set[str] = field(default_factory=set)
+    # The disputed part of each partly disputed invoice: the rest stays collectable.
+    disputed_parts: dict[str, int] = field(default_factory=dict)
     promised: set[str] = field(default_factory=set)
     claimed_paid: set[str] = field(default_factory=set)
     escalated: set[str] = field(default_factory=set)
@@ -32,12 +34,21 @@ class Situation:
             disputed={inv.number for inv in state.open_invoices if inv.disputed},
             promised={inv.number for inv in state.open_invoices if inv.promised},
             escalated={e.category for e in state.open_escalations},
+            disputed_parts={
+                inv.number: inv.disputed_cents
+                for inv in state.open_invoices
+                if 0 < inv.disputed_cents < inv.open_cents
+            },
         )
         for call in conv.calls():
             if not call.ok or call.result is None:
                 continue
             if call.name == "open_dispute":
                 here.disputed.add(str(call.result.get("invoice", "")))
+                if call.result.get("undisputed_cents"):
+                    here.disputed_parts[str(call.result.get("invoice", ""))] = int(
+                        call.result.get("amount_cents", 0)
+                    )
             elif call.name == "log_promise":
                 here.promised.update(str(n) for n in call.result.get("invoices", []))
             elif call.name == "escalate":
@@ -53,6 +64,12 @@ class Situation:
     def invoice(self, number: str) -> InvoiceView | None:
         wanted = number.strip().upper()
         return next((i for i in self.state.open_invoices if i.number.upper() == wanted), None)
+
+    def collectable_cents(self, invoice: InvoiceView) -> int:
+        """What of an open invoice is outside its dispute (all of it when undisputed)."""
+        if invoice.number in self.disputed_parts:
+            return invoice.open_cents - self.disputed_parts[invoice.number]
+        return 0 if invoice.number in self.disputed else invoice.open_cents
 
     def on_hold(self, invoice: InvoiceView) -> bool:
         return invoice.number in self.disputed | self.promised | self.claimed_paid

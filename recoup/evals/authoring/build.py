@@ -94,6 +94,8 @@ class Case:
     contact_styles: list[str] | None = None
     extra: dict[str, str] = field(default_factory=dict)
     timezone: str | None = None
+    # Disputes a person or the system of record ends (scenario ``dispute_endings``).
+    endings: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- expectation helpers ---------------------------------------------------------
@@ -556,6 +558,8 @@ def build_case(case: Case, index: int, cast: Cast, numbers: _Numbers) -> dict[st
             {"customer": main.ref, **_fill(payment, base_facts)} for payment in case.payments
         ]
     scenario["expectations"] = _fill(case.expect, base_facts)
+    if case.endings:
+        scenario["dispute_endings"] = _fill(case.endings, base_facts)
     if case.attack:
         scenario["attack"] = {"target": main.ref, **_fill(case.attack, base_facts)}
     if not scenario["description"]:
@@ -608,6 +612,7 @@ _Dumper.add_representer(date, _date)
 def all_cases() -> list[Case]:
     from recoup.evals.authoring import (
         cases_attacks,
+        cases_dispute_ends,
         cases_disputes,
         cases_languages,
         cases_promises,
@@ -625,6 +630,7 @@ def all_cases() -> list[Case]:
         cases_languages,
         cases_silence,
         cases_attacks,
+        cases_dispute_ends,
     ):
         cases.extend(module.CASES)
     return cases

@@ -82,7 +82,15 @@ def true_amounts(observation: Observation, mail: Outbound) -> set[int]:
     customer_id = o.ids.get(ref)
     amounts |= {p.amount_cents for p in o.promises if p.customer_id == customer_id}
     amounts |= {p.amount_cents for p in o.payments if p.customer_id == customer_id}
-    amounts |= {d.amount_cents for d in o.disputes if d.customer_id == customer_id}
+    disputes = [d for d in o.disputes if d.customer_id == customer_id]
+    amounts |= {d.amount_cents for d in disputes}
+    # The undisputed part of a partly disputed invoice, and what a credit took off one.
+    numbers = {inv.id: inv.number for inv in invoices}
+    for d in disputes:
+        number = numbers.get(d.invoice_id)
+        if number is not None:
+            amounts |= {open_now[number] - d.amount_cents, open_before[number] - d.amount_cents}
+    amounts |= {o.credited[n] for n in open_now if n in o.credited}
     concession = mail.concession or {}
     if concession.get("fee_waiver_amount") is not None:
         amounts.add(round(float(concession["fee_waiver_amount"]) * 100))

@@ -10,7 +10,7 @@ from recoup.clock import as_utc
 from recoup.evals.checks.base import Violation, about, in_order
 from recoup.evals.datespec import resolve_date_spec
 from recoup.evals.observe import Observation, tokens
-from recoup.evals.scenario import DisputeOpened, Intent, PromiseLogged
+from recoup.evals.scenario import DisputeBooked, DisputeOpened, Intent, PromiseLogged
 from recoup.policy import Policy
 
 
@@ -58,6 +58,12 @@ def customer_holds(observation: Observation, policy: Policy) -> list[Hold]:
             arrival = observation.arrived(expectation.message)
             if arrival is not None:
                 holds.append(Hold(expectation.invoice, arrival.at, None, "dispute"))
+    for expectation in observation.scenario.expectations:
+        if isinstance(expectation, DisputeBooked) and expectation.message is not None:
+            arrival = observation.arrived(expectation.message)
+            if arrival is not None:
+                until = _ended_on(observation, expectation.invoice, arrival.at)
+                holds.append(Hold(expectation.invoice, arrival.at, until, "dispute"))
     for spec in observation.scenario.mailbox:
         arrival = observation.arrived(spec.id)
         if arrival is None or Intent.DISPUTE not in spec.intents:
@@ -94,6 +100,21 @@ def customer_holds(observation: Observation, policy: Policy) -> list[Hold]:
             ]
         holds.extend(Hold(number, arrival.at, until, "promise") for number in invoices)
     return holds
+
+
+def _ended_on(observation: Observation, number: str, since: datetime) -> date | None:
+    """The day a person (or the system of record) ended the dispute raised then: the
+    customer's contest is answered from that day."""
+    invoice = observation.invoices.get(number)
+    ends = [
+        as_utc(d.resolved_at).date()
+        for d in observation.disputes
+        if invoice is not None
+        and d.invoice_id == invoice.id
+        and d.resolved_at is not None
+        and as_utc(d.resolved_at) >= since
+    ]
+    return min(ends) if ends else None
 
 
 def ledger_holds(observation: Observation, policy: Policy) -> list[Hold]:

@@ -24,7 +24,8 @@ def unbacked_changes(observation: Observation, _policy: Policy) -> list[Violatio
     for number, invoice in o.invoices.items():
         paid = sum(c for n, _, c, _ in o.allocations if n == number)
         before_start = invoice.amount_cents - imported_open.get(number, invoice.amount_cents)
-        unbacked = invoice.amount_cents - invoice.open_cents - paid - before_start
+        credited = o.credited.get(number, 0)
+        unbacked = invoice.amount_cents - invoice.open_cents - paid - before_start - credited
         if unbacked > 0:
             found.append(
                 Violation(

@@ -10,6 +10,7 @@ from recoup.guardrails.rules.text import (
     unknown_invoice_like,
 )
 from recoup.guardrails.verdict import Verdict, deny
+from recoup.ledger.operations.disputes import ended_dispute_amounts, undisputed_cents
 from recoup.money import format_money
 from recoup.tools.email import SendEmailArgs
 
@@ -52,6 +53,9 @@ def amounts_match(facts: Facts, args: SendEmailArgs) -> Verdict | None:
     true_amounts |= {p.amount_cents for p in account.promises}
     true_amounts |= {p.amount_cents for p in account.payments}
     true_amounts |= {d.amount_cents for d in account.open_disputes}
+    # The undisputed part of a partly disputed invoice (never a zero: see above).
+    true_amounts |= {undisputed_cents(account, inv) for inv in account.open_invoices} - {0}
+    true_amounts |= ended_dispute_amounts(facts.session, account.customer_id)
     if args.concession and args.concession.fee_waiver_amount is not None:
         true_amounts.add(round(args.concession.fee_waiver_amount * 100))
     for cents in money_amounts_cents(text):

@@ -6,6 +6,13 @@ from datetime import timedelta
 
 from recoup.guardrails.facts import Facts
 from recoup.guardrails.verdict import Verdict, deny, needs_approval
+from recoup.ledger.operations.disputes import undisputed_cents
+from recoup.ledger.operations.promises import (
+    DisputedInFull,
+    NothingToPromise,
+    promised_invoices,
+)
+from recoup.ledger.operations.refused import OperationRefused
 from recoup.money import format_money, to_cents
 from recoup.tools.dispute import OpenDisputeArgs
 from recoup.tools.followup import ScheduleFollowupArgs
@@ -18,21 +25,21 @@ def promise_terms(facts: Facts, args: LogPromiseArgs) -> Verdict | None:
     account = facts.account
     if args.promised_date < facts.today:
         return deny("promise.past_date", f"{args.promised_date} is in the past")
-    invoices = []
-    for number in args.invoice_numbers:
-        invoice = account.invoice(number)
-        if invoice is None or invoice not in account.open_invoices:
-            return deny("promise.unknown_invoice", f"invoice {number} is not open on this account")
-        invoices.append(invoice)
-    if not invoices:  # as log_promise reads it: every open invoice not in dispute
-        disputed = account.disputed_invoice_ids()
-        invoices = [inv for inv in account.open_invoices if inv.id not in disputed]
-    covered = sum(inv.open_cents for inv in invoices)
+    try:
+        invoices = promised_invoices(account, args.invoice_numbers)
+    except DisputedInFull as exc:
+        return deny("promise.disputed", str(exc))
+    except NothingToPromise:
+        invoices = []  # the tool says so
+    except OperationRefused as exc:
+        return deny("promise.unknown_invoice", str(exc))
+    covered = sum(undisputed_cents(account, inv) for inv in invoices)
     if args.amount is not None and to_cents(args.amount) > covered:
         return deny(
             "promise.amount",
             f"promised {format_money(to_cents(args.amount), account.customer.currency)} exceeds "
-            f"the open balance it covers ({format_money(covered, account.customer.currency)})",
+            f"the undisputed open balance it covers "
+            f"({format_money(covered, account.customer.currency)})",
         )
     horizon = facts.today + timedelta(days=facts.policy.promises.max_days_ahead)
     if args.promised_date > horizon:

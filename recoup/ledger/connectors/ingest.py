@@ -49,6 +49,7 @@ from recoup.ledger.models import (
     InvoiceStatus,
     Payment,
 )
+from recoup.ledger.operations.disputes import settle_from_source
 from recoup.money import DEFAULT_CURRENCY, format_money, format_totals
 from recoup.policy import Policy
 
@@ -557,6 +558,10 @@ class _Writer:
             if row.status != InvoiceStatus.VOID.value:
                 row.status = (InvoiceStatus.OPEN if row.open_cents else InvoiceStatus.PAID).value
             changed = True
+        if delta < 0:  # an adjusted invoice answers its dispute
+            money = format_money(-delta, row.currency)
+            what = f"{row.number} adjusted in the system of record: {money} less"
+            settle_from_source(self.session, row, now=self.now, what=what, changed_cents=-delta)
         return changed
 
     def cash(self, payments: list[PaymentRecord], memos: list[CreditMemoRecord]) -> None:
@@ -592,7 +597,11 @@ class _Writer:
         self.session.flush()
         self.known.payments[record.ref] = payment
         application = apply_payment(
-            self.session, payment, now=self.now, grace_days=self.policy.promises.grace_days
+            self.session,
+            payment,
+            now=self.now,
+            grace_days=self.policy.promises.grace_days,
+            policy=self.policy,
         )
         self.report.payments.created += 1
         applied = sum(a.amount_cents for a in application.allocations)
@@ -652,6 +661,8 @@ class _Writer:
             customer_id=customer_id,
             detail={"credit_memo": record.number, "invoice": invoice.number},
         )
+        what = f"credit memo {record.number} from the system of record"
+        settle_from_source(self.session, invoice, now=self.now, what=what, memo=memo)
 
     def reconcile(self, records: list[InvoiceRecord]) -> None:
         """Say where the source's open amount for a known invoice differs from the ledger's."""

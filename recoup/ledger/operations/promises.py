@@ -11,12 +11,21 @@ from recoup.clock import at_utc
 from recoup.ledger import audit
 from recoup.ledger.models import Event, EventKind, Invoice, Promise, PromiseInvoice
 from recoup.ledger.operations.actor import Actor
+from recoup.ledger.operations.disputes import undisputed_cents
 from recoup.ledger.operations.refused import OperationRefused
 from recoup.ledger.state import Account
 from recoup.money import format_money
 from recoup.policy import Policy
 
 PROMISE_CHECK_TIME = time(6, 0)
+
+
+class DisputedInFull(OperationRefused):
+    """The named invoice has nothing outside its dispute to promise."""
+
+
+class NothingToPromise(OperationRefused):
+    """No open invoice for the promise."""
 
 
 @dataclass(frozen=True)
@@ -39,10 +48,14 @@ def log_promise(
     message_id: int | None = None,
     note: str = "",
 ) -> LoggedPromise:
-    """``invoice_numbers`` empty means every open, undisputed invoice; ``amount_cents``
-    None means their full open balance."""
-    invoices = _promised_invoices(account, invoice_numbers)
-    amount = amount_cents if amount_cents is not None else sum(i.open_cents for i in invoices)
+    """``invoice_numbers`` empty means every open invoice with something outside a
+    dispute; ``amount_cents`` None means what of them is not disputed."""
+    invoices = promised_invoices(account, invoice_numbers)
+    amount = (
+        amount_cents
+        if amount_cents is not None
+        else sum(undisputed_cents(account, i) for i in invoices)
+    )
     promise = Promise(
         customer_id=account.customer_id,
         amount_cents=amount,
@@ -84,17 +97,22 @@ def log_promise(
     return LoggedPromise(promise=promise, invoices=numbers, check_on=check_on)
 
 
-def _promised_invoices(account: Account, invoice_numbers: list[str]) -> list[Invoice]:
+def promised_invoices(account: Account, invoice_numbers: list[str]) -> list[Invoice]:
+    """The invoices a promise covers: those named, or every open invoice not disputed in
+    full. A partly disputed invoice can carry a promise on its undisputed part."""
     if invoice_numbers:
         invoices = []
         for number in invoice_numbers:
             invoice = account.invoice(number)
             if invoice is None or invoice not in account.open_invoices:
                 raise OperationRefused(f"invoice {number} is not open on this account")
+            if undisputed_cents(account, invoice) == 0:
+                raise DisputedInFull(
+                    f"invoice {number} is disputed in full: nothing on it to promise"
+                )
             invoices.append(invoice)
     else:
-        disputed = account.disputed_invoice_ids()
-        invoices = [inv for inv in account.open_invoices if inv.id not in disputed]
+        invoices = [inv for inv in account.open_invoices if undisputed_cents(account, inv) > 0]
     if not invoices:
-        raise OperationRefused("no open invoice for this promise")
+        raise NothingToPromise("no open invoice for this promise")
     return invoices
