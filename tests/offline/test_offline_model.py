@@ -166,7 +166,7 @@ def _denials(engine: Engine) -> list[str]:
         (12, "friendly", date(2026, 11, 30)),
         (45, "firm", date(2026, 11, 30)),  # five days out is a Saturday
         (75, "firm", date(2026, 11, 30)),
-        (100, "final", date(2026, 11, 26)),
+        (100, "firm", date(2026, 11, 30)),  # first contact: firm, never a final notice
     ],
 )
 async def test_an_overdue_invoice_gets_the_tone_its_age_calls_for(
