@@ -157,11 +157,23 @@ def hold_for_approval(ctx: RunContext, name: str, args: BaseModel, verdict: Verd
         policy=ctx.policy,
         category=category,
         reason=verdict.reason,
-        recommendation=f"Approve the held {name} if the exception is acceptable.",
+        recommendation=held_recommendation(name, category),
         invoice_numbers=invoices,
         held_action={"tool": name, "args": args.model_dump(mode="json")},
         rule_id=verdict.rule_id,
     )
+
+
+def held_recommendation(name: str, category: EscalationCategory) -> str:
+    """What the case recommends, in the words of the person who decides it."""
+    plan = category is EscalationCategory.PAYMENT_PLAN
+    if name == "send_email":
+        if plan:
+            return "Accept the plan and send the email below, if its terms are acceptable."
+        return "Send the email below, if the exception is acceptable."
+    if name == "log_promise":
+        return "Accept the plan, if its dates are acceptable."
+    return "Let it go ahead, if the exception is acceptable."
 
 
 def _audit_verdict(ctx: RunContext, name: str, verdict: Verdict, shown: dict[str, Any]) -> None:

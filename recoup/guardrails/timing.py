@@ -54,3 +54,25 @@ def next_touch_allowed(
         aging_out = week[len(week) - rules.max_touches_per_week]
         earliest = max(earliest, aging_out + AGED_OUT)
     return earliest
+
+
+# Rules that refuse an email only for now: it may go out later, unchanged.
+TIMING_RULES = frozenset({"contact.min_interval", "contact.weekly_cap", "contact.quiet_hours"})
+_STEP = timedelta(minutes=30)
+_LOOKAHEAD = timedelta(days=21)
+
+
+def next_send_moment(
+    rules: ContactRules,
+    *,
+    now: datetime,
+    timezone: str,
+    last_touch: datetime | None,
+    touches: list[datetime],
+) -> datetime:
+    """The first moment the cadence allows an email outside quiet hours and days."""
+    moment = next_touch_allowed(rules, now=now, last_touch=last_touch, touches=touches)
+    limit = moment + _LOOKAHEAD
+    while moment < limit and quiet_at(rules, moment, timezone):
+        moment += _STEP
+    return moment

@@ -94,6 +94,9 @@ class Case:
     contact_styles: list[str] | None = None
     extra: dict[str, str] = field(default_factory=dict)
     timezone: str | None = None
+    policy: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # A person's decisions on the main customer's cases: {category, action, after_hours}.
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- expectation helpers ---------------------------------------------------------
@@ -558,6 +561,10 @@ def build_case(case: Case, index: int, cast: Cast, numbers: _Numbers) -> dict[st
     scenario["expectations"] = _fill(case.expect, base_facts)
     if case.attack:
         scenario["attack"] = {"target": main.ref, **_fill(case.attack, base_facts)}
+    if case.policy:
+        scenario["policy"] = case.policy
+    if case.decisions:
+        scenario["decisions"] = [{"customer": main.ref, **spec} for spec in case.decisions]
     if not scenario["description"]:
         del scenario["description"]
     _coerce_numbers(scenario)
@@ -607,6 +614,7 @@ _Dumper.add_representer(date, _date)
 
 def all_cases() -> list[Case]:
     from recoup.evals.authoring import (
+        cases_approvals,
         cases_attacks,
         cases_disputes,
         cases_languages,
@@ -625,6 +633,7 @@ def all_cases() -> list[Case]:
         cases_languages,
         cases_silence,
         cases_attacks,
+        cases_approvals,  # last: the cases before it draw the same ledgers as before
     ):
         cases.extend(module.CASES)
     return cases

@@ -9,7 +9,13 @@ from sqlmodel import col, func, select
 
 from recoup.clock import as_utc, local_time
 from recoup.guardrails.facts import Facts
-from recoup.guardrails.timing import interval_ends, quiet_at, touches_this_week, week_is_full
+from recoup.guardrails.timing import (
+    interval_ends,
+    next_send_moment,
+    quiet_at,
+    touches_this_week,
+    week_is_full,
+)
 from recoup.guardrails.verdict import Verdict, deny
 from recoup.ledger.models import Direction, Message, MessageStatus
 from recoup.tools.email import SendEmailArgs
@@ -108,3 +114,15 @@ def quiet_hours(facts: Facts, _args: SendEmailArgs) -> Verdict | None:
             "schedule a follow-up for the next business day instead",
         )
     return None
+
+
+def send_ready_at(facts: Facts) -> datetime:
+    """When an email refused now for its timing (quiet hours, cadence) may go out."""
+    last_touch, touches = cadence_touches(facts)
+    return next_send_moment(
+        facts.policy.contact,
+        now=facts.now,
+        timezone=facts.account.customer.timezone,
+        last_touch=last_touch,
+        touches=touches,
+    )
