@@ -4,6 +4,7 @@ audit. The agent loop and a person's approval both go through here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -46,18 +47,22 @@ def execute_call(
     arguments: str | dict[str, Any],
     *,
     approved: bool = False,
+    held_since: datetime | None = None,
     call_id: str | None = None,
 ) -> CallOutcome:
     """Run one call inside ``ctx.session``'s transaction; the caller commits.
 
     The guardrails and the tool see the same snapshot of the account; after
     the call the snapshot is dropped, so the next call reads what this one wrote.
+    ``held_since``: for a person's approval, when the call was held for them.
     ``call_id`` is the model's id for the call, when a model made it."""
     ctx.refresh()
     traced_name = name if name in registry else "(unknown)"
     with spans.tool_span(traced_name, call_id=call_id) as span:
         try:
-            outcome = _execute(ctx, registry, name, arguments, approved=approved)
+            outcome = _execute(
+                ctx, registry, name, arguments, approved=approved, held_since=held_since
+            )
         finally:
             ctx.refresh()
         verdict = outcome.verdict
@@ -77,6 +82,7 @@ def _execute(
     arguments: str | dict[str, Any],
     *,
     approved: bool,
+    held_since: datetime | None,
 ) -> CallOutcome:
     now = ctx.clock.now()
     try:
@@ -94,7 +100,7 @@ def _execute(
         )
         return CallOutcome(name, "invalid", {"error": str(exc)})
     shown = args.model_dump(mode="json")
-    verdict = check(ctx, name, args, approved=approved)
+    verdict = check(ctx, name, args, approved=approved, held_since=held_since)
     if verdict.kind is VerdictKind.DENY:
         _audit_verdict(ctx, name, verdict, shown)
         return CallOutcome(
@@ -151,11 +157,23 @@ def hold_for_approval(ctx: RunContext, name: str, args: BaseModel, verdict: Verd
         policy=ctx.policy,
         category=category,
         reason=verdict.reason,
-        recommendation=f"Approve the held {name} if the exception is acceptable.",
+        recommendation=held_recommendation(name, category),
         invoice_numbers=invoices,
         held_action={"tool": name, "args": args.model_dump(mode="json")},
         rule_id=verdict.rule_id,
     )
+
+
+def held_recommendation(name: str, category: EscalationCategory) -> str:
+    """What the case recommends, in the words of the person who decides it."""
+    plan = category is EscalationCategory.PAYMENT_PLAN
+    if name == "send_email":
+        if plan:
+            return "Accept the plan and send the email below, if its terms are acceptable."
+        return "Send the email below, if the exception is acceptable."
+    if name == "log_promise":
+        return "Accept the plan, if its dates are acceptable."
+    return "Let it go ahead, if the exception is acceptable."
 
 
 def _audit_verdict(ctx: RunContext, name: str, verdict: Verdict, shown: dict[str, Any]) -> None:

@@ -11,12 +11,22 @@ from datetime import datetime
 from typing import Any
 
 from recoup.approvals.case import Case
+from recoup.approvals.choices import Action, Choice, choices, outreach_word, stops_outreach
 from recoup.clock import as_utc
 
 ACTION_APPROVE = "recoup.approve"
 ACTION_REJECT = "recoup.reject"
 ACTION_TAKE_OVER = "recoup.take_over"
 ACTION_EDIT = "recoup.edit"
+ACTION_RESUME = "recoup.resume"
+SLACK_ACTIONS = {
+    Action.APPROVE: ACTION_APPROVE,
+    Action.EDIT: ACTION_EDIT,
+    Action.RESUME: ACTION_RESUME,
+    Action.REJECT: ACTION_REJECT,
+    Action.TAKE_OVER: ACTION_TAKE_OVER,
+}
+BUTTON_CHARS = 75
 VIEW_REJECT = "recoup.reject_note"
 VIEW_EDIT = "recoup.edit_email"
 NOTE_BLOCK, NOTE_INPUT = "note", "note_input"
@@ -36,6 +46,7 @@ def case_message(case: Case, *, interactive: bool = True) -> tuple[str, Blocks]:
     """The message posted for a new case: a summary and, in app mode, the buttons."""
     blocks = _summary(case)
     if interactive and case.is_open:
+        blocks.append(_effects(case))
         blocks.append(_buttons(case))
     return _fallback(case), blocks
 
@@ -57,14 +68,14 @@ def reject_modal(case: Case, *, channel: str, ts: str) -> dict[str, Any]:
         "type": "modal",
         "callback_id": VIEW_REJECT,
         "private_metadata": _metadata(case, channel, ts),
-        "title": _plain(f"Reject case #{case.id}"[:24]),
-        "submit": _plain("Reject"),
+        "title": _plain(f"Case #{case.id}"[:24]),
+        "submit": _plain(_reject_label(case)[:24]),
         "close": _plain("Cancel"),
         "blocks": [
             {
                 "type": "input",
                 "block_id": NOTE_BLOCK,
-                "label": _plain("Note for the agent (it re-plans from it)"),
+                "label": _plain("Note for the agent: what to do instead (it re-plans from it)"),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": NOTE_INPUT,
@@ -85,7 +96,7 @@ def edit_modal(case: Case, *, channel: str, ts: str) -> dict[str, Any]:
         "callback_id": VIEW_EDIT,
         "private_metadata": _metadata(case, channel, ts),
         "title": _plain(f"Edit case #{case.id}"[:24]),
-        "submit": _plain("Approve edited"),
+        "submit": _plain("Send edited email"),
         "close": _plain("Cancel"),
         "blocks": [
             {
@@ -96,6 +107,11 @@ def edit_modal(case: Case, *, channel: str, ts: str) -> dict[str, Any]:
             _text_input(BODY_BLOCK, BODY_INPUT, "Body", email.body, multiline=True),
         ],
     }
+
+
+def _reject_label(case: Case) -> str:
+    found = next((c for c in choices(case) if c.action is Action.REJECT), None)
+    return found.label if found else "Decline"
 
 
 def editable_in_slack(case: Case) -> bool:
@@ -148,9 +164,15 @@ def _summary(case: Case) -> Blocks:
             "text": _mrkdwn(f"*Recommends:* {escape(case.recommendation)}"[:SECTION_CHARS]),
         }
     )
+    if stops_outreach(case) and case.is_open:
+        blocks.append(
+            {"type": "context", "elements": [_mrkdwn(f"Outreach: {outreach_word(case)}")]}
+        )
     if case.held is not None:
         blocks.append({"type": "divider"})
-        blocks.append({"type": "section", "text": _mrkdwn(f"*Held:* {escape(case.held.summary)}")})
+        heading = "Waiting for your decision" if case.is_open else "Held"
+        held_line = f"*{heading}:* {escape(case.held.summary)}"
+        blocks.append({"type": "section", "text": _mrkdwn(held_line)})
         if case.held.email is not None:
             email = case.held.email
             shown = escape(email.as_text())
@@ -179,30 +201,39 @@ def _summary(case: Case) -> Blocks:
     return blocks
 
 
-def _buttons(case: Case) -> dict[str, Any]:
-    value = str(case.id)
-    label = "Approve and send" if case.held and case.held.email else "Approve"
-    elements = [
-        {
-            "type": "button",
-            "action_id": ACTION_APPROVE,
-            "text": _plain(label),
-            "style": "primary",
-            "value": value,
-        },
-        {"type": "button", "action_id": ACTION_REJECT, "text": _plain("Reject"), "value": value},
-        {
-            "type": "button",
-            "action_id": ACTION_TAKE_OVER,
-            "text": _plain("Take over"),
-            "style": "danger",
-            "value": value,
-        },
+def _offered(case: Case) -> list[Choice]:
+    """The case's choices Slack can carry out, the recommended one first."""
+    return [
+        choice
+        for choice in choices(case)
+        if choice.action in SLACK_ACTIONS
+        and (choice.action is not Action.EDIT or editable_in_slack(case))
     ]
-    if editable_in_slack(case):
-        elements.insert(
-            1, {"type": "button", "action_id": ACTION_EDIT, "text": _plain("Edit"), "value": value}
-        )
+
+
+def _effects(case: Case) -> dict[str, Any]:
+    lines = [
+        f"*{escape(choice.label)}*{' (recommended)' if choice.recommended else ''}: "
+        f"{escape(choice.effect)}"
+        for choice in _offered(case)
+    ]
+    return {"type": "section", "text": _mrkdwn("\n".join(lines)[:SECTION_CHARS])}
+
+
+def _buttons(case: Case) -> dict[str, Any]:
+    elements = []
+    for choice in _offered(case):
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": SLACK_ACTIONS[choice.action],
+            "text": _plain(choice.label[:BUTTON_CHARS]),
+            "value": str(case.id),
+        }
+        if choice.recommended:
+            button["style"] = "primary"
+        elif choice.action is Action.TAKE_OVER:
+            button["style"] = "danger"
+        elements.append(button)
     return {"type": "actions", "block_id": f"case_{case.id}", "elements": elements}
 
 

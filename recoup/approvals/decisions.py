@@ -19,11 +19,21 @@ from sqlmodel import Session, col
 
 from recoup.agent.execute import execute_call
 from recoup.clock import Clock, as_utc
+from recoup.guardrails.facts import Facts
+from recoup.guardrails.rules.contact import send_ready_at
 from recoup.guardrails.rules.pause import BLOCKING_CATEGORIES
+from recoup.guardrails.timing import TIMING_RULES
 from recoup.ledger import audit
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import event
-from recoup.ledger.models import Customer, Escalation, EscalationStatus, EventKind, InvoiceStatus
+from recoup.ledger.models import (
+    Customer,
+    Escalation,
+    EscalationCategory,
+    EscalationStatus,
+    EventKind,
+    InvoiceStatus,
+)
 from recoup.ledger.operations.disputes import fully_disputed_invoice_ids
 from recoup.ledger.state import Account, load_account
 from recoup.policy import Policy
@@ -31,6 +41,11 @@ from recoup.tools.base import RunContext
 from recoup.tools.registry import ToolRegistry, default_registry
 
 REFUSED = "decision.refused"
+HANDED_TO = {
+    EscalationCategory.LEGAL.value: "credit/legal",
+    EscalationCategory.INSOLVENCY.value: "credit/legal",
+    EscalationCategory.CREDIT_HOLD.value: "credit",
+}
 SYSTEM_ACTOR = "system"
 
 
@@ -92,15 +107,22 @@ class Decisions:
         note: str = "",
         edited_args: dict[str, Any] | None = None,
     ) -> Decision:
-        """Run the held action (every other guardrail rule still applies now), or,
-        with nothing held, let collections continue. ``edited_args`` replace the
-        held action's arguments (a person's edit of a drafted email)."""
+        """Do what the case recommends: run the held action (every other guardrail rule
+        still applies now); with nothing held, stop collection and hand the account to a
+        person on a case that stops outreach (legal, insolvency…), or else let collections
+        continue. ``edited_args`` replace the held action's arguments (a person's edit of a
+        drafted email)."""
         now = self.clock.now()
         with open_session(self.engine) as session:
-            if not _claim(session, escalation_id, EscalationStatus.APPROVED, by, note, now):
+            found = session.get(Escalation, escalation_id)
+            hand_over = found is not None and hands_over(found)
+            status = EscalationStatus.TAKEN_OVER if hand_over else EscalationStatus.APPROVED
+            if not _claim(session, escalation_id, status, by, note, now):
                 return _unchanged(session, escalation_id, "approve")
             escalation = session.get(Escalation, escalation_id)
             assert escalation is not None
+            if hand_over:
+                return self._hand_over(session, escalation, by, note)
             customer_id = escalation.customer_id
             account = load_account(session, customer_id, now=now) if customer_id else None
             problem = premise_problem(account, escalation)
@@ -121,12 +143,18 @@ class Decisions:
                     actor=by.actor,
                     mail_from=self.mail_from,
                 )
-                ran = execute_call(ctx, self.registry, name, args, approved=True)
+                held_since = as_utc(escalation.created_at)
+                ran = execute_call(
+                    ctx, self.registry, name, args, approved=True, held_since=held_since
+                )
                 if not ran.executed:
+                    rule = ran.verdict.rule_id if ran.verdict else None
+                    ready = _ready_at(ctx, held_since) if rule in TIMING_RULES else None
                     session.rollback()
                     reason = ran.result.get("reason") or ran.result.get("error") or ran.status
-                    rule = ran.verdict.rule_id if ran.verdict else None
-                    return self._refuse(escalation_id, customer_id, by, str(reason), rule)
+                    return self._refuse(
+                        escalation_id, customer_id, by, str(reason), rule, ready_at=ready
+                    )
                 if edited_args is not None:
                     escalation.held_action = {"tool": name, "args": ran.args}
                 triggered = {"tool": name, "result": ran.result, "edited": edited_args is not None}
@@ -144,6 +172,27 @@ class Decisions:
                     )
                 )
             return self._applied(session, escalation, "approve", by, message, note, triggered)
+
+    def resume(self, escalation_id: int, by: Person, *, note: str = "") -> Decision:
+        """Close a case that holds no action and let the agent resume collection: on a case
+        that stops outreach, the explicit alternative to handing the account over."""
+        now = self.clock.now()
+        with open_session(self.engine) as session:
+            found = session.get(Escalation, escalation_id)
+            if found is not None and found.held_action and found.status == "open":
+                message = "This case holds an action: send it, edit it or decline it instead."
+                return Decision(escalation_id, "resume", Outcome.REFUSED, message, found.status)
+            if not _claim(session, escalation_id, EscalationStatus.APPROVED, by, note, now):
+                return _unchanged(session, escalation_id, "resume")
+            escalation = session.get(Escalation, escalation_id)
+            assert escalation is not None
+            detail = f"escalation #{escalation_id}: collection resumed by {by.user}"
+            _wake_agent(session, escalation, now, detail + (f"; note: {note}" if note else ""))
+            message = (
+                f"Collection resumed by {by.user} ({by.channel}): the agent resumes reminders."
+            )
+            triggered = {"effect": "collection resumed"}
+            return self._applied(session, escalation, "resume", by, message, note, triggered)
 
     def reject(self, escalation_id: int, by: Person, *, note: str) -> Decision:
         """The held action is dropped; the agent is told, with the note, and re-plans."""
@@ -212,15 +261,12 @@ class Decisions:
                 assert customer is not None
                 customer.taken_over = False
                 triggered["released"] = customer.ref
-                session.add(
-                    event(
-                        escalation.customer_id,
-                        EventKind.DECISION,
-                        now=now,
-                        ref_id=escalation_id,
-                        detail=f"account released to the agent by {by.user} after escalation "
-                        f"#{escalation_id}" + (f": {note}" if note else ""),
-                    )
+                detail = f"account released to the agent by {by.user} after escalation "
+                _wake_agent(
+                    session,
+                    escalation,
+                    now,
+                    f"{detail}#{escalation_id}" + (f": {note}" if note else ""),
                 )
             message = f"Released by {by.user} ({by.channel}): the agent resumes the account."
             return self._applied(session, escalation, "release", by, message, note, triggered)
@@ -230,6 +276,21 @@ class Decisions:
         with open_session(self.engine) as session:
             return _unchanged(session, escalation_id, action)
 
+    def _hand_over(
+        self, session: Session, escalation: Escalation, by: Person, note: str
+    ) -> Decision:
+        """Collection stops: the account is a person's until someone releases it."""
+        to = handed_to(escalation.category)
+        customer = session.get(Customer, escalation.customer_id) if escalation.customer_id else None
+        if customer is not None:
+            customer.taken_over = True
+        triggered = {"effect": f"collection stopped; handed to {to}", "taken_over": bool(customer)}
+        message = (
+            f"Approved by {by.user} ({by.channel}): collection stopped and the account handed "
+            f"to {to}; the agent writes nothing until someone hands it back."
+        )
+        return self._applied(session, escalation, "approve", by, message, note, triggered)
+
     def _refuse(
         self,
         escalation_id: int,
@@ -237,8 +298,25 @@ class Decisions:
         by: Person,
         reason: str,
         rule_id: str | None = None,
+        *,
+        ready_at: datetime | None = None,
     ) -> Decision:
+        """Nothing ran. Refused only for its timing, the case stays open until a full
+        decision window after the action can run, and its reminder is due again."""
+        kept = ""
         with open_session(self.engine) as session:
+            if ready_at is not None:
+                until = ready_at + timedelta(hours=self.policy.escalation.open_case_expiry_hours)
+                escalation = session.get(Escalation, escalation_id)
+                if escalation is not None and escalation.status == EscalationStatus.OPEN.value:
+                    current = escalation.expires_at
+                    if current is None or as_utc(current) < until:
+                        escalation.expires_at = until
+                        escalation.reminded_at = None
+                    kept = (
+                        f" Approve again from {ready_at:%Y-%m-%d %H:%M} UTC; the case stays open "
+                        f"until {as_utc(escalation.expires_at or until):%Y-%m-%d %H:%M} UTC."
+                    )
             audit.record(
                 session,
                 at=self.clock.now(),
@@ -251,7 +329,7 @@ class Decisions:
                 detail={"escalation_id": escalation_id, "channel": by.channel.value},
             )
             session.commit()
-        message = f"Approval refused: {reason}. Nothing ran; the case stays open."
+        message = f"Approval refused: {reason}. Nothing ran; the case stays open.{kept}"
         return Decision(escalation_id, "approve", Outcome.REFUSED, message, "open")
 
     def _applied(
@@ -284,6 +362,41 @@ class Decisions:
         return Decision(
             escalation.id or 0, action, Outcome.APPLIED, message, escalation.status, triggered
         )
+
+
+def _wake_agent(session: Session, escalation: Escalation, now: datetime, detail: str) -> None:
+    """Tell the agent of the decision: it runs on the account with ``detail``."""
+    if escalation.customer_id is not None:
+        session.add(
+            event(
+                escalation.customer_id,
+                EventKind.DECISION,
+                now=now,
+                ref_id=escalation.id,
+                detail=detail,
+            )
+        )
+
+
+def handed_to(category: str) -> str:
+    """Who an account goes to when a case that stops outreach is approved."""
+    return HANDED_TO.get(category, "a person")
+
+
+def hands_over(escalation: Escalation) -> bool:
+    """Approving this case stops collection: it stops outreach and holds no action."""
+    return escalation.category in BLOCKING_CATEGORIES and not escalation.held_action
+
+
+def _ready_at(ctx: RunContext, held_since: datetime) -> datetime:
+    facts = Facts(
+        account=ctx.account(),
+        policy=ctx.policy,
+        now=ctx.clock.now(),
+        session=ctx.session,
+        held_since=held_since,
+    )
+    return send_ready_at(facts)
 
 
 def edited_email(held_args: dict[str, Any], *, subject: str, body: str) -> dict[str, Any]:

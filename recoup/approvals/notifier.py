@@ -22,6 +22,7 @@ from sqlmodel import col, select
 
 from recoup.approvals.blocks import case_message, decided_message, reminder_text
 from recoup.approvals.case import Case, assemble_case, sender_header
+from recoup.approvals.choices import hands_over_to, stops_outreach
 from recoup.approvals.decisions import claim_reminders, expire_overdue
 from recoup.approvals.dispute_notices import DisputeNotices, NoticeReport
 from recoup.approvals.slack import SlackError, app_client, webhook
@@ -269,6 +270,10 @@ def outcome_line(case: Case) -> str:
         return f"Expired undecided{when}"
     if case.status == EscalationStatus.RESOLVED.value:
         return f"Taken over{who}{via}, then handed back to the agent"
+    if case.status == EscalationStatus.TAKEN_OVER.value and stops_outreach(case):
+        return f"Collection stopped and handed to {hands_over_to(case)}{who}{via}{when}{note}"
+    if case.status == EscalationStatus.APPROVED.value and stops_outreach(case):
+        return f"Collection resumed{who}{via}{when}{note}"
     verb = {"approved": "Approved", "rejected": "Rejected", "taken_over": "Taken over"}.get(
         case.status, case.status.capitalize()
     )

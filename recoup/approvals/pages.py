@@ -14,6 +14,15 @@ from pathlib import Path
 from string import Template
 
 from recoup.approvals.case import AccountBrief, Case, CorrespondenceLine, HeldAction, InvoiceLine
+from recoup.approvals.choices import (
+    NOTE_PURPOSE,
+    Action,
+    choices,
+    one_line,
+    outreach_word,
+    stops_outreach,
+    waiting_to,
+)
 from recoup.clock import as_utc
 from recoup.ledger.models import EscalationStatus
 
@@ -79,7 +88,10 @@ def queue_page(open_cases: list[Case], decided: list[Case]) -> Html:
             id=case.id,
             account=_account_name(case),
             category=_label(case.category),
-            held=case.held.tool if case.held else "—",
+            why=one_line(case.why),
+            waiting=waiting_to(case),
+            outreach=outreach_word(case),
+            outreach_class="stops" if stops_outreach(case) else "",
             balance=case.money(case.account.balance_cents) if case.account else "—",
             expires=when(case.expires_at),
         )
@@ -185,7 +197,7 @@ def _account(case: Case, account: AccountBrief) -> Html:
 
 def _held_heading(case: Case) -> str:
     if case.is_open:
-        return "Held for approval"
+        return "Waiting for your decision"
     if case.status == EscalationStatus.APPROVED.value:
         return "Approved and done"
     return "Was held, not done"
@@ -224,20 +236,47 @@ def _held(held: HeldAction, heading: str) -> Html:
 
 
 def _decide(case: Case, csrf: str) -> Html:
-    if case.status == EscalationStatus.TAKEN_OVER.value:
-        return render("release.html", id=case.id, csrf=csrf)
-    if not case.is_open:
+    """One note field and a button per choice, the recommended one first (the default)."""
+    offered = choices(case)
+    buttons = [choice for choice in offered if choice.action is not Action.EDIT]
+    if not buttons:
         return Html("")
+    edit = Html("")
+    editing = next((choice for choice in offered if choice.action is Action.EDIT), None)
     email = case.held.email if case.held else None
-    edit = (
-        render("edit.html", id=case.id, csrf=csrf, subject=email.subject, body=email.body)
-        if email is not None
-        else Html("")
+    if editing is not None and email is not None:
+        edit = render(
+            "edit.html",
+            id=case.id,
+            csrf=csrf,
+            label=editing.label,
+            effect=editing.effect,
+            subject=email.subject,
+            body=email.body,
+        )
+    items = join(
+        render(
+            "choice.html",
+            id=case.id,
+            action=choice.action.value,
+            label=choice.label,
+            effect=choice.effect,
+            style="primary" if choice.recommended else "",
+            tag=Html(' <span class="recommended">Recommended</span>')
+            if choice.recommended
+            else Html(""),
+        )
+        for choice in buttons
     )
-    label = "Approve and send" if email is not None else "Approve"
-    if case.held is not None and email is None:
-        label = "Approve and run"
-    return render("decide.html", id=case.id, csrf=csrf, approve_label=label, edit=edit)
+    return render(
+        "decide.html",
+        id=case.id,
+        csrf=csrf,
+        default_action=buttons[0].action.value,
+        note_purpose=NOTE_PURPOSE,
+        choices=items,
+        edit=edit,
+    )
 
 
 def _invoice_row(case: Case, line: InvoiceLine) -> Html:

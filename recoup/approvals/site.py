@@ -1,5 +1,5 @@
 """The local approvals page: plain HTML forms — a queue of open cases, a case
-page, and Approve / Reject / Take over / Edit.
+page, and the case's choices (see ``choices``), each a button that says what it does.
 
 It needs the login token, keeps a signed session cookie, and checks a CSRF
 token on every form.
@@ -143,6 +143,10 @@ class ApprovalsPage:
                     by,
                     str(form.get("subject", "")),
                     str(form.get("body", "")),
+                )
+            elif action == "resume":
+                decision = await run_in_threadpool(
+                    self.desk.decisions.resume, case_id, by, note=note
                 )
             elif action == "reject":
                 decision = await run_in_threadpool(

@@ -22,6 +22,7 @@ from recoup.approvals.blocks import (
     ACTION_APPROVE,
     ACTION_EDIT,
     ACTION_REJECT,
+    ACTION_RESUME,
     ACTION_TAKE_OVER,
     BODY_BLOCK,
     BODY_INPUT,
@@ -163,6 +164,8 @@ class SlackInteractivity:
         notifier: Notifier = app.state.notifier
         if action_id == ACTION_APPROVE:
             decision = await run_in_threadpool(self.desk.decisions.approve, case_id, person)
+        elif action_id == ACTION_RESUME:
+            decision = await run_in_threadpool(self.desk.decisions.resume, case_id, person)
         elif action_id == ACTION_TAKE_OVER:
             decision = await run_in_threadpool(self.desk.decisions.take_over, case_id, person)
         elif action_id in (ACTION_REJECT, ACTION_EDIT):

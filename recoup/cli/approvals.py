@@ -14,6 +14,15 @@ from rich.text import Text
 from sqlmodel import col, select
 
 from recoup.approvals.case import Case, assemble_case, sender_header
+from recoup.approvals.choices import (
+    Action,
+    Choice,
+    choices,
+    one_line,
+    outreach_word,
+    stops_outreach,
+    waiting_to,
+)
 from recoup.approvals.decisions import Channel, Decision, Decisions, Outcome, Person
 from recoup.cli.workspace import Workspace, open_workspace
 from recoup.ledger.db import session as open_session
@@ -86,22 +95,9 @@ def list_cases(
     if not cases:
         console.print("No open cases." if not every else "No cases.")
         return
-    table = Table(title="Cases" if every else "Open cases")
-    for name in ("case", "status", "account", "category", "held", "balance", "expires / decided"):
-        table.add_column(name, justify="right" if name == "balance" else "left")
+    console.print(Text("Cases" if every else "Open cases", style="bold"))
     for case in cases:
-        account = case.account
-        moment = case.expires_at if case.is_open else case.decided_at
-        table.add_row(
-            f"#{case.id}",
-            case.status,
-            Text(account.name if account else "unmatched mail"),
-            case.category,
-            case.held.tool if case.held else "—",
-            case.money(account.balance_cents) if account else "—",
-            f"{moment:%Y-%m-%d %H:%M}" if moment else "—",
-        )
-    console.print(table)
+        console.print(_list_entry(case))
 
 
 @app.command()
@@ -122,9 +118,22 @@ def approve(
     note: Annotated[str, typer.Option(help="A note kept with the decision.")] = "",
     as_user: AsUser = None,
 ) -> None:
-    """Run the held action (still checked by every other guardrail), or let collections go on."""
+    """Do what the case recommends (`show` says what that is): send the held email, accept the
+    plan, or, on a legal or insolvency case, stop collection and hand the account over."""
     ws = _workspace(ctx)
     _report(_decisions(ws).approve(case_id, _person(as_user), note=note))
+
+
+@app.command()
+def resume(
+    ctx: typer.Context,
+    case_id: CaseId,
+    note: Annotated[str, typer.Option(help="A note kept with the decision.")] = "",
+    as_user: AsUser = None,
+) -> None:
+    """Close a case that holds no action and let the agent resume collection."""
+    ws = _workspace(ctx)
+    _report(_decisions(ws).resume(case_id, _person(as_user), note=note))
 
 
 @app.command()
@@ -166,6 +175,29 @@ def release(
     """Hand a taken-over account back to the agent."""
     ws = _workspace(ctx)
     _report(_decisions(ws).release(case_id, _person(as_user), note=note))
+
+
+def _list_entry(case: Case) -> Text:
+    """A case in a few lines: who, what, why, and whether outreach is stopped meanwhile."""
+    account = case.account
+    moment = case.expires_at if case.is_open else case.decided_at
+    when = (
+        f"{'expires' if case.is_open else 'decided'} {moment:%Y-%m-%d %H:%M} UTC" if moment else ""
+    )
+    head = [
+        account.name if account else "unmatched mail",
+        case.category.replace("_", " "),
+        case.status if not case.is_open else "",
+        case.money(account.balance_cents) if account else "",
+        when,
+    ]
+    entry = Text(f"#{case.id}  ", style="bold")
+    entry.append(" · ".join(part for part in head if part))
+    entry.append(f"\n     Why: {one_line(case.why)}")
+    if case.is_open:
+        entry.append(f"\n     Waiting to: {waiting_to(case)} · outreach ")
+        entry.append(outreach_word(case), style="bold red" if stops_outreach(case) else "")
+    return entry
 
 
 def render_case(case: Case) -> Group:
@@ -228,9 +260,36 @@ def render_case(case: Case) -> Group:
             if held.email is not None
             else Text("\n".join(f"{k}: {v}" for k, v in held.details))
         )
-        parts.append(Panel(body, title=Text(f"Held: {held.summary}"), border_style="yellow"))
+        heading = "Waiting for your decision" if case.is_open else "Held"
+        parts.append(Panel(body, title=Text(f"{heading}: {held.summary}"), border_style="yellow"))
+    offered = choices(case)
+    if offered:
+        parts.append(_choices(case, offered))
     for message in case.correspondence:
         who = f"from {message.from_addr}" if message.direction == "inbound" else "sent"
         title = Text(f"{message.at:%Y-%m-%d %H:%M} {who}: {message.subject}")
         parts.append(Panel(Text(message.excerpt), title=title, border_style="dim"))
     return Group(*parts)
+
+
+# The command that carries out each choice; an edit is made on the page or in Slack.
+COMMANDS = {
+    Action.APPROVE: "approve",
+    Action.RESUME: "resume",
+    Action.REJECT: "reject",
+    Action.TAKE_OVER: "takeover",
+    Action.RELEASE: "release",
+}
+
+
+def _choices(case: Case, offered: list[Choice]) -> Panel:
+    lines = Text()
+    for choice in offered:
+        command = COMMANDS.get(choice.action)
+        if command is None:
+            continue
+        note = ' --note "…"' if choice.needs_note else ""
+        lines.append(choice.label, style="bold green" if choice.recommended else "bold")
+        lines.append(" (recommended)" if choice.recommended else "")
+        lines.append(f"\n  {choice.effect}\n  recoup approvals {command} {case.id}{note}\n")
+    return Panel(lines, title=Text("Your decision"), border_style="green")

@@ -20,6 +20,7 @@ from recoup.evals.scenario import (
     DisputeResolved,
     Escalated,
     Expectation,
+    FirstReminder,
     NoEmailTo,
     NoOutreach,
     NotEscalated,
@@ -246,6 +247,18 @@ def _plan(o: Observation, e: PlanProposed) -> tuple[bool, str]:
     return False, f"no plan proposed within {e.within_hours:g}h"
 
 
+def _first_reminder(o: Observation, e: FirstReminder) -> tuple[bool, str]:
+    reminders = sorted(_reminders(o, e.customer), key=lambda m: (m.created_at, m.id))
+    if not reminders:
+        return False, "no reminder sent"
+    first = reminders[0]
+    final = "final" in f"{first.subject}\n{first.text}".lower()
+    if first.tone != e.tone or final:
+        shown = f"{first.tone}" + (", worded as a final notice" if final else "")
+        return False, f"first reminder #{first.id} was {shown}, not {e.tone}"
+    return True, f"first reminder #{first.id} was {e.tone}"
+
+
 _CHECKS: dict[type, Callable[[Observation, Any], tuple[bool, str]]] = {
     DisputeOpened: _dispute,
     DisputeBooked: _dispute_booked,
@@ -260,6 +273,7 @@ _CHECKS: dict[type, Callable[[Observation, Any], tuple[bool, str]]] = {
     ContactUndeliverable: _undeliverable,
     NoEmailTo: _no_email_to,
     PlanProposed: _plan,
+    FirstReminder: _first_reminder,
 }
 
 

@@ -191,6 +191,7 @@ def _observe(session: Session, simulation: Simulation) -> Observation:
     invoices = {inv.number: inv for inv in session.exec(select(Invoice))}
     runs = list(session.exec(select(AgentRun).order_by(col(AgentRun.id))))
     calls, concessions = _declared(runs)
+    concessions.update(_approved_concessions(session))
     audit = _sent_email_audit(session)
     messages = list(session.exec(select(Message).order_by(col(Message.id))))
     inbound_rows = {m.id or 0: m for m in messages if m.direction == Direction.INBOUND.value}
@@ -260,6 +261,22 @@ def _sent_email_audit(session: Session) -> list[AuditEvent]:
             .order_by(col(AuditEvent.id))
         )
     )
+
+
+def _approved_concessions(session: Session) -> dict[int, dict[str, Any]]:
+    """Outbox id -> the concession a held email declared, for those a person approved."""
+    found: dict[int, dict[str, Any]] = {}
+    decisions = session.exec(select(AuditEvent).where(AuditEvent.action == "decision.approve"))
+    for decision in decisions:
+        triggered = (decision.detail or {}).get("triggered") or {}
+        outbox_id = (triggered.get("result") or {}).get("outbox_id")
+        case = session.get(Escalation, (decision.detail or {}).get("escalation_id") or 0)
+        held = case.held_action if case is not None else None
+        if outbox_id and held and held.get("tool") == "send_email":
+            concession = (held.get("args") or {}).get("concession")
+            if concession:
+                found[int(outbox_id)] = concession
+    return found
 
 
 def _senders(audit: list[AuditEvent]) -> dict[int, str]:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from recoup.errors import InputError
 from recoup.evals.datespec import check_date_spec
 from recoup.ledger.models import DisputeReason, EscalationCategory, Segment
+from recoup.policy import Policy
 
 SCHEMA_VERSION = 1
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -423,6 +424,25 @@ class PlanProposed(_Expectation):
     within_hours: float = Field(default=72, gt=0)
 
 
+class FirstReminder(_Expectation):
+    """The first reminder to ``customer`` has ``tone`` and is no final notice."""
+
+    type: Literal["first_reminder"]
+    customer: str
+    tone: Literal["courtesy", "friendly", "firm", "final"]
+
+
+class DecisionSpec(_Strict):
+    """A person's decision on ``customer``'s case of ``category``, ``after_hours`` after it
+    opened, taken through the approvals code as on the page or in Slack."""
+
+    customer: str
+    category: EscalationCategory
+    action: Literal["approve", "resume", "reject", "takeover"]
+    after_hours: float = Field(default=2, gt=0, le=720)
+    note: str = Field(default="", max_length=300)
+
+
 Expectation = Annotated[
     DisputeOpened
     | DisputeBooked
@@ -436,7 +456,8 @@ Expectation = Annotated[
     | Reminded
     | ContactUndeliverable
     | NoEmailTo
-    | PlanProposed,
+    | PlanProposed
+    | FirstReminder,
     Field(discriminator="type"),
 ]
 
@@ -487,6 +508,9 @@ class Scenario(_Strict):
     expectations: list[Expectation] = Field(default_factory=list)
     dispute_endings: list[DisputeEndingSpec] = Field(default_factory=list)
     attack: Attack | None = None
+    # Changes to the evaluated policy for this scenario: {section: {key: value}}.
+    policy: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    decisions: list[DecisionSpec] = Field(default_factory=list)
 
     _aware_start = field_validator("start")(_aware)
 
@@ -540,6 +564,8 @@ class Scenario(_Strict):
             need_invoice(f"{where}.invoice", getattr(expectation, "invoice", None))
             for number in getattr(expectation, "invoices", None) or []:
                 need_invoice(f"{where}.invoices", number)
+        for index, decision in enumerate(self.decisions):
+            need_customer(f"decisions.{index}.customer", decision.customer)
         if self.attack is not None:
             need_message("attack.message", self.attack.message)
             need_customer("attack.target", self.attack.target)
@@ -552,6 +578,18 @@ class Scenario(_Strict):
     @property
     def end(self) -> datetime:
         return self.start + timedelta(days=self.horizon_days)
+
+    def policy_over(self, base: Policy) -> Policy:
+        """``base`` with this scenario's policy changes, validated as a policy file is."""
+        if not self.policy:
+            return base
+        merged = base.model_dump()
+        for section, values in self.policy.items():
+            merged[section] = {**merged.get(section, {}), **values}
+        try:
+            return Policy.model_validate(merged)
+        except ValidationError as exc:
+            raise ScenarioError(f"scenario {self.id}: policy: {exc}") from exc
 
     def customer(self, ref: str) -> CustomerSpec:
         return next(c for c in self.customers if c.ref == ref)

@@ -25,6 +25,7 @@ from recoup.agent.loop import AgentDeps
 from recoup.agent.runner import Runner
 from recoup.chat import ModelClient
 from recoup.clock import FixedClock, as_utc
+from recoup.evals.approver import ScriptedApprover
 from recoup.evals.baseline import DunningBaseline
 from recoup.evals.calibration import Calibration
 from recoup.evals.customers import Customers, PlannedMail, PlannedPayment
@@ -141,6 +142,16 @@ class _Run:
         self.model: ModelClient | None = None
         self.runner: Runner | None = None
         self.baseline: DunningBaseline | None = None
+        self.approver = ScriptedApprover(
+            engine,
+            self.clock,
+            policy,
+            scenario.decisions,
+            ledger=self.ledger,
+            registry=_registry(),
+            mail_from=scenario.mail_from,
+        )
+        self._decision_next: datetime | None = None
         if contender.kind == "agent":
             assert contender.model_factory is not None
             self.model = contender.model_factory()
@@ -181,6 +192,8 @@ class _Run:
                 else:
                     self._pay(item, now)
             self._ledger_changed |= self.endings.run_due(now)
+            if self.approver.decide(now):
+                self._outbox_dirty = self._ledger_changed = True
             await self._work(now)
             if self._outbox_dirty or (self._outbox_next is not None and self._outbox_next <= now):
                 await self._deliver(now)
@@ -323,6 +336,7 @@ class _Run:
         candidates = [
             self._outbox_next,
             self._event_next,
+            self._decision_next,
             self.customers.next_time(),
             self.endings.next_time(),
         ]
@@ -335,6 +349,7 @@ class _Run:
 
     def _read_schedule(self) -> None:
         self._ledger_changed = False
+        self._decision_next = self.approver.next_time()
         outbox = (
             select(func.min(Message.next_attempt_at))
             .where(
@@ -374,7 +389,9 @@ async def simulate(
     ledger: bytes | None = None,
 ) -> Simulation:
     """Run ``scenario`` to its horizon in a fresh database under ``directory``,
-    starting from ``ledger`` (``seeded_ledger``) when given."""
+    starting from ``ledger`` (``seeded_ledger``) when given; under ``policy`` with the
+    scenario's own changes to it."""
+    policy = scenario.policy_over(policy)
     engine = database_from(ledger or seeded_ledger(scenario, policy), directory)
     run = _Run(
         scenario, contender, seed=seed, calibration=calibration, policy=policy, engine=engine

@@ -10,6 +10,7 @@ denials can stop it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -56,14 +57,26 @@ RULES: dict[str, Sequence[Rule]] = {
 }
 
 
-def check(ctx: RunContext, tool_name: str, args: BaseModel, *, approved: bool = False) -> Verdict:
+def check(
+    ctx: RunContext,
+    tool_name: str,
+    args: BaseModel,
+    *,
+    approved: bool = False,
+    held_since: datetime | None = None,
+) -> Verdict:
+    """``approved``: a person approved this call; ``held_since``: when it was held for them."""
     rules = RULES.get(tool_name)
     if rules is None:
         return Verdict(VerdictKind.DENY, "tool.unknown", f"no guardrail rules for {tool_name}")
     if not rules:
         return ALLOW
     facts = Facts(
-        account=ctx.account(), policy=ctx.policy, now=ctx.clock.now(), session=ctx.session
+        account=ctx.account(),
+        policy=ctx.policy,
+        now=ctx.clock.now(),
+        session=ctx.session,
+        held_since=held_since if approved else None,
     )
     held: list[Verdict] = []
     for rule in rules:

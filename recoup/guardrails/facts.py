@@ -17,6 +17,8 @@ class Facts:
     policy: Policy
     now: datetime
     session: Session
+    # When the call being approved was held: the cadence is read as it stood then.
+    held_since: datetime | None = None
 
     @property
     def today(self) -> date:

@@ -273,6 +273,7 @@ class MessageView(BaseModel):
     subject: str
     text: str
     intent: str | None
+    tone: str | None = None
 
 
 class EscalationView(BaseModel):
@@ -398,6 +399,7 @@ def _message_view(message: Message) -> MessageView:
         subject=message.subject[:120],
         text=_preview(message.text),
         intent=message.intent,
+        tone=message.tone,
     )
 
 

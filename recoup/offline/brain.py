@@ -14,11 +14,13 @@ from recoup.offline.compose import Writer
 from recoup.offline.dispute_endings import outcome_letters
 from recoup.offline.ledger_plan import ledger_actions
 from recoup.offline.outreach import reply_plan
+from recoup.offline.prior import policy_in_force
 from recoup.offline.protocol import Action, CallRecord, Conversation
 from recoup.offline.readings import Item, deferred_items, read_trigger_emails
 from recoup.offline.repair import repair_plan
 from recoup.offline.situation import Situation
 from recoup.offline.summary import summarize
+from recoup.prompts import policy_in_prompt
 
 READ = "read"
 LEDGER = "ledger"
@@ -38,6 +40,12 @@ class Move:
 
 
 def next_move(conv: Conversation) -> Move:
+    """The move for ``conv``, planned under the policy its system prompt states."""
+    with policy_in_force(policy_in_prompt(conv.system)):
+        return _next_move(conv)
+
+
+def _next_move(conv: Conversation) -> Move:
     if not conv.trigger:
         return Move(text="No trigger to act on; nothing done.")
     state = conv.state

@@ -14,7 +14,7 @@ from recoup.offline.protocol import Action
 from recoup.offline.recipients import primary_contact
 from recoup.offline.reminders import BROKEN_PROMISE, REMINDER, broken_promise_date, reminder
 from recoup.offline.situation import Situation
-from recoup.offline.tone import FOLLOWUP_DAYS, followup_days, reminder_tone
+from recoup.offline.tone import FOLLOWUP_DAYS, first_contact, followup_days, reminder_tone
 from recoup.policy import Tone
 
 FOLLOWUP = "followup"
@@ -147,9 +147,15 @@ def cadence_plan(here: Situation, writer: Writer) -> Plan:
     if here.quiet():
         why = BROKEN_NOTE if broken else f"remind about {numbers} in business hours"
         return Plan([followup(here.business_morning(), why)], "outside business hours")
-    tone = reminder_tone(oldest, state, broken_promise=broken)
+    overdue_since = min(i.due_date for i in actionable)
+    tone = reminder_tone(oldest, state, broken_promise=broken, overdue_since=overdue_since)
     email = reminder(
-        writer, actionable, tone, contact, purpose=BROKEN_PROMISE if broken else REMINDER
+        writer,
+        actionable,
+        tone,
+        contact,
+        purpose=BROKEN_PROMISE if broken else REMINDER,
+        first=first_contact(state, overdue_since),
     )
     wait = followup(
         in_days(conv.today, followup_days(tone, state)), f"{tone.label} reminder about {numbers}"

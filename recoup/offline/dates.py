@@ -6,8 +6,9 @@ import re
 from datetime import date, datetime, timedelta
 
 from recoup.clock import as_utc, local_time
+from recoup.guardrails.timing import quiet_at, quiet_day
 from recoup.ledger.operations.followups import followup_moment
-from recoup.offline.prior import CONTACT_RULES, QUIET_WEEKDAYS
+from recoup.offline.prior import policy
 
 _ALLOWED_FROM = re.compile(r"from (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC")
 _WEEKLY_CAP = re.compile(r"already (\d+) touches .*\(max (\d+)\)")
@@ -17,7 +18,7 @@ MAX_LOOKAHEAD_DAYS = 14
 def business_day(day: date) -> date:
     """``day``, or the first working day after it."""
     for _ in range(MAX_LOOKAHEAD_DAYS):
-        if day.weekday() not in QUIET_WEEKDAYS:
+        if not quiet_day(policy().contact, day):
             return day
         day += timedelta(days=1)
     return day
@@ -40,9 +41,8 @@ def first_followup_day(not_before: datetime, timezone: str) -> date:
 
 
 def quiet_now(now: datetime, timezone: str) -> bool:
-    """Outside business hours in the customer's timezone, as the usual policy has them."""
-    local = local_time(now, timezone)
-    return CONTACT_RULES.is_quiet(local.time().replace(tzinfo=None), local.weekday())
+    """Outside business hours in the customer's timezone, as the policy has them."""
+    return quiet_at(policy().contact, now, timezone)
 
 
 def allowed_again(

@@ -13,7 +13,7 @@ from typing import Any
 from recoup.ledger.models import DisputeReason, EscalationCategory
 from recoup.money import format_money
 from recoup.offline.disputed_parts import book_planned_dispute, disputed_part
-from recoup.offline.prior import LARGE_BALANCE_CENTS
+from recoup.offline.prior import large_balance_cents
 from recoup.offline.protocol import Action
 from recoup.offline.readings import Item
 from recoup.offline.situation import Situation
@@ -228,7 +228,7 @@ def _other(item: Item, here: Situation, disputed: set[str], items: list[Item]) -
             recommendation="A person should answer the customer and decide how collection "
             "continues.",
         )
-    if intent is Intent.UNKNOWN and here.state.balance_cents > LARGE_BALANCE_CENTS:
+    if intent is Intent.UNKNOWN and here.state.balance_cents > large_balance_cents():
         balance = format_money(here.state.balance_cents, here.state.currency)
         return _escalation(
             item,

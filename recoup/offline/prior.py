@@ -1,23 +1,38 @@
-"""What the offline model assumes about a collections policy it cannot read.
+"""The collections policy the offline model plans with: the one its system prompt states.
 
-The policy file is the guardrails' business: the model starts from the shipped
-defaults and re-plans when a denial says otherwise. The guardrails stay the
-authority; these values only keep the model from asking for what it would be
-refused.
+The model reads the policy from the conversation, like any model, and plans with the
+guardrails' own functions over it (``recoup.guardrails.timing``, the tone rules), so
+what it asks for is what they allow. A conversation that states no policy is planned
+under the shipped defaults; the guardrails stay the authority either way.
 """
 
 from __future__ import annotations
 
-from recoup.policy import Policy, Tone
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from recoup.policy import Policy
 
 _DEFAULTS = Policy()
+_IN_FORCE: ContextVar[Policy] = ContextVar("offline_policy", default=_DEFAULTS)
 
-MIN_DAYS_BETWEEN_TOUCHES = _DEFAULTS.contact.min_days_between_touches
-MAX_TOUCHES_PER_WEEK = _DEFAULTS.contact.max_touches_per_week
-QUIET_WEEKDAYS = frozenset(_DEFAULTS.contact.quiet_weekdays)
-CONTACT_RULES = _DEFAULTS.contact
-TONE_RULES = _DEFAULTS.tone
-STRATEGIC_CAP = Tone.parse(_DEFAULTS.tone.strategic_cap)
-SEGMENT_CAPS = {segment: Tone.parse(tone) for segment, tone in _DEFAULTS.tone.segment_caps.items()}
-LARGE_BALANCE_CENTS = _DEFAULTS.escalation.large_balance_cents
-DEFAULT_FOLLOWUP_DAYS = _DEFAULTS.cadence.default_followup_days
+
+def policy() -> Policy:
+    """The policy of the conversation being planned."""
+    return _IN_FORCE.get()
+
+
+@contextmanager
+def policy_in_force(stated: Policy | None) -> Iterator[Policy]:
+    """Plan one move under ``stated`` (the defaults when None)."""
+    token = _IN_FORCE.set(stated or _DEFAULTS)
+    try:
+        yield _IN_FORCE.get()
+    finally:
+        _IN_FORCE.reset(token)
+
+
+def large_balance_cents() -> int:
+    """Above this, a balance gone quiet or unclear goes to a person."""
+    return policy().escalation.large_balance_cents

@@ -15,6 +15,8 @@ TEMPLATES = {
     Tone.FIRM: "reminder_firm",
     Tone.FINAL: "reminder_final",
 }
+# The first reminder on an invoice long overdue: firm and factual, it threatens nothing yet.
+FIRST_FIRM_TEMPLATE = "reminder_firm_first"
 # Purposes: what a reminder was for, so that a re-plan can write it again.
 REMINDER = "reminder"
 BROKEN_PROMISE = "broken_promise"
@@ -28,7 +30,9 @@ def reminder(
     contact: ContactView,
     *,
     purpose: str = REMINDER,
+    first: bool = False,
 ) -> Action:
+    """``first``: no reminder has gone out about these invoices yet."""
     state = writer.state
     statement = len(state.open_invoices) >= STATEMENT_FROM_OPEN_INVOICES and purpose != PLAIN
     values = writer.invoice_values(invoices)
@@ -39,7 +43,8 @@ def reminder(
         template = "broken_promise"
         values["promised_date"] = promised
     else:
-        template, purpose = TEMPLATES[tone], REMINDER
+        firm_first = first and tone == Tone.FIRM
+        template, purpose = FIRST_FIRM_TEMPLATE if firm_first else TEMPLATES[tone], REMINDER
     email = writer.email(
         template, contact, statement_note=writer.statement_note(statement), **values
     )

@@ -17,7 +17,7 @@ from recoup.offline.compose import Writer, invoice_phrase, long_date
 from recoup.offline.dates import in_days
 from recoup.offline.disputed_parts import disputed_part_ack
 from recoup.offline.ledger_plan import answerable_from_ledger, dispute_targets, needs_a_person
-from recoup.offline.prior import LARGE_BALANCE_CENTS
+from recoup.offline.prior import large_balance_cents
 from recoup.offline.protocol import Action, CallRecord
 from recoup.offline.readings import Item
 from recoup.offline.recipients import reply_contact
@@ -168,7 +168,7 @@ def _answer_item(
         else:
             day = in_days(here.conv.today, AWAY_DEFAULT_DAYS)
         answer.away_until = max(answer.away_until or day, day)
-    elif intent is Intent.UNKNOWN and here.state.balance_cents <= LARGE_BALANCE_CENTS:
+    elif intent is Intent.UNKNOWN and here.state.balance_cents <= large_balance_cents():
         _account_overview(answer, "settle_question", here, writer)
 
 

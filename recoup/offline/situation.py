@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 
 from recoup.clock import as_utc
 from recoup.guardrails.rules.pause import BLOCKING_CATEGORIES
+from recoup.guardrails.timing import next_touch_allowed
 from recoup.ledger.models import Direction, EventKind
 from recoup.ledger.state import AccountState, InvoiceView
 from recoup.offline.dates import first_followup_day, quiet_now
-from recoup.offline.prior import MAX_TOUCHES_PER_WEEK, MIN_DAYS_BETWEEN_TOUCHES
+from recoup.offline.prior import policy
 from recoup.offline.protocol import Conversation
 
 
@@ -108,16 +109,9 @@ class Situation:
 
     def next_touch_allowed(self) -> datetime:
         """When the cadence allows the next unsolicited email."""
-        last = self.last_touch()
-        earliest = self.now
-        if last is not None:
-            earliest = max(earliest, last + timedelta(days=MIN_DAYS_BETWEEN_TOUCHES))
-        touches = sorted(self.touches())
-        if len(touches) >= MAX_TOUCHES_PER_WEEK:
-            # A touch counts for seven days to the minute, its last one included.
-            aging_out = touches[len(touches) - MAX_TOUCHES_PER_WEEK]
-            earliest = max(earliest, aging_out + timedelta(days=7, minutes=1))
-        return earliest
+        return next_touch_allowed(
+            policy().contact, now=self.now, last_touch=self.last_touch(), touches=self.touches()
+        )
 
     def cadence_allows(self) -> bool:
         return self.next_touch_allowed() <= self.now

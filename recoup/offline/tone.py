@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from recoup.guardrails.rules.tone import customer_cap, ladder_step, tones_sent
 from recoup.ledger.models import PromiseStatus
 from recoup.ledger.state import AccountState
-from recoup.offline.prior import SEGMENT_CAPS, STRATEGIC_CAP, TONE_RULES
+from recoup.offline.prior import policy
 from recoup.policy import Tone
 
 REPEAT_LATE_MIN_PAID = 2
@@ -37,22 +40,33 @@ def by_age(days_past_due: int, *, repeat_late: bool) -> Tone:
     return Tone.FINAL
 
 
-def within_cap(tone: Tone, state: AccountState, days_past_due: int) -> Tone:
-    """No firmer than the usual policy allows at this age, for this segment, for a strategic
-    account; a policy that is stricter still answers with a denial, and the model softens."""
-    caps = [TONE_RULES.allowed_for_age(days_past_due)]
-    if state.segment in SEGMENT_CAPS:
-        caps.append(SEGMENT_CAPS[state.segment])
-    if state.strategic:
-        caps.append(STRATEGIC_CAP)
-    return min([tone, *caps])
+def sent_since(state: AccountState, overdue_since: date) -> list[Tone]:
+    """The tones of the emails already sent since the oldest invoice fell due."""
+    return tones_sent(((m.direction, m.at, m.tone) for m in state.recent_messages), overdue_since)
 
 
-def reminder_tone(days_past_due: int, state: AccountState, *, broken_promise: bool) -> Tone:
+def within_cap(tone: Tone, state: AccountState, days_past_due: int, sent: list[Tone]) -> Tone:
+    """No firmer than the policy allows at this age, the ladder of reminders already sent
+    allows next, and the cap for this segment or a strategic account: as the guardrails
+    judge it, so a reminder is not held for a cap the model could have kept to."""
+    rules = policy().tone
+    caps = [rules.allowed_for_age(days_past_due), ladder_step(sent)]
+    cap = customer_cap(rules, state.segment, state.strategic)
+    return min([tone, *caps, *([cap] if cap is not None else [])])
+
+
+def reminder_tone(
+    days_past_due: int, state: AccountState, *, broken_promise: bool, overdue_since: date
+) -> Tone:
     wanted = by_age(days_past_due, repeat_late=is_repeat_late_payer(state))
     if broken_promise:
         wanted = max(wanted, Tone.FIRM)
-    return within_cap(wanted, state, days_past_due)
+    return within_cap(wanted, state, days_past_due, sent_since(state, overdue_since))
+
+
+def first_contact(state: AccountState, overdue_since: date) -> bool:
+    """No reminder has gone out since the oldest invoice fell due."""
+    return not sent_since(state, overdue_since)
 
 
 def followup_days(tone: Tone, state: AccountState) -> int:

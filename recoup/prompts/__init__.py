@@ -19,10 +19,37 @@ def _template(name: str) -> Template:
     return Template((PROMPTS_DIR / name).read_text(encoding="utf-8"))
 
 
+# The parts of the policy that bound what the model plans: when to write, how firmly,
+# what may be offered and when a person decides. Read back by ``policy_in_prompt``.
+PROMPTED_POLICY: dict[str, Any] = {
+    "contact": True,
+    "tone": True,
+    "concessions": True,
+    "promises": True,
+    "escalation": {"large_balance_cents", "silent_days"},
+    "cadence": {"first_reminder_days_after_due", "default_followup_days"},
+}
+
+
 def system_prompt(policy: Policy) -> str:
+    rules = policy.model_dump(mode="json", include=PROMPTED_POLICY)
     return _template("system.md").substitute(
-        company_name=policy.company_name, sender_name=policy.sender_name
+        company_name=policy.company_name,
+        sender_name=policy.sender_name,
+        policy=json.dumps(rules, ensure_ascii=False, separators=(",", ":")),
     )
+
+
+def policy_in_prompt(system: str) -> Policy | None:
+    """The policy a system prompt states, read as the guardrails read the policy file;
+    None when the prompt states none (or states it unreadably)."""
+    start, end = system.find("<policy>"), system.rfind("</policy>")
+    if start < 0 or end < start:
+        return None
+    try:
+        return Policy.model_validate(json.loads(system[start + len("<policy>") : end]))
+    except ValueError:
+        return None
 
 
 def trigger_message(trigger: dict[str, Any]) -> str:

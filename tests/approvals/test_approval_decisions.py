@@ -295,7 +295,9 @@ def test_take_over_stops_outreach_until_release(
 def test_approve_without_a_held_action_lets_collections_continue(
     engine: Engine, clock: FixedClock, policy: Policy
 ) -> None:
-    escalation_id, customer_id = plain_case(engine, clock, policy)
+    escalation_id, customer_id = plain_case(
+        engine, clock, policy, category=EscalationCategory.CONTACT_CHANGE
+    )
 
     decision = _decisions(engine, clock).approve(escalation_id, Person("ops", Channel.CLI))
 
@@ -308,7 +310,9 @@ def test_approve_without_a_held_action_lets_collections_continue(
 def test_approval_of_a_taken_over_account_is_refused(
     engine: Engine, clock: FixedClock, policy: Policy
 ) -> None:
-    escalation_id, customer_id = plain_case(engine, clock, policy)
+    escalation_id, customer_id = plain_case(
+        engine, clock, policy, category=EscalationCategory.CONTACT_CHANGE
+    )
     with open_session(engine) as session:
         customer = session.get(Customer, customer_id)
         assert customer is not None

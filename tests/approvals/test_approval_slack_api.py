@@ -188,6 +188,14 @@ async def test_each_new_case_is_posted_once_with_buttons(
     assert buttons == dict.fromkeys(
         (ACTION_APPROVE, ACTION_EDIT, ACTION_REJECT, ACTION_TAKE_OVER), str(held.escalation_id)
     )
+    labels = [(e["text"]["text"], e.get("style")) for e in actions["elements"]]
+    assert labels == [
+        ("Send this email", "primary"),
+        ("Edit the email, then send it", None),
+        ("Don't send it", None),
+        ("Take the account over", "danger"),
+    ]
+    assert "*Send this email* (recommended): The email below goes to" in json.dumps(sent["blocks"])
     shown = _texts(sent["blocks"])
     assert held.subject in shown and sent["text"].startswith(f"Case #{held.escalation_id}")
     assert "Globex" in sent["blocks"][0]["text"]["text"]

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 import respx
 from sqlalchemy import Engine
 from sqlmodel import select
@@ -17,6 +18,7 @@ from recoup.approvals.blocks import (
     ACTION_APPROVE,
     ACTION_EDIT,
     ACTION_REJECT,
+    ACTION_RESUME,
     ACTION_TAKE_OVER,
     BODY_BLOCK,
     BODY_INPUT,
@@ -30,7 +32,7 @@ from recoup.approvals.blocks import (
 from recoup.approvals.web import create_app
 from recoup.clock import FixedClock
 from recoup.ledger.db import session as open_session
-from recoup.ledger.models import Customer, Escalation, Event, Message
+from recoup.ledger.models import Customer, Escalation, EscalationCategory, Event, Message
 from recoup.policy import Policy
 from tests.approvals.approvals_support import (
     CHANNEL,
@@ -40,6 +42,7 @@ from tests.approvals.approvals_support import (
     escalation,
     form_body,
     held_email_case,
+    plain_case,
     posted_response,
     serve,
     settings_for,
@@ -298,3 +301,43 @@ def test_a_click_on_a_case_id_beyond_any_row_is_not_found(
     assert response.status_code == 404
     assert not slack.update.called and not slack.ephemeral.called
     assert _status(engine, case.escalation_id) == "open"
+
+
+def _posted_id(engine: Engine, escalation_id: int) -> None:
+    with open_session(engine) as session:
+        row = session.get(Escalation, escalation_id)
+        assert row is not None
+        row.notify_ref = f"slack:{CHANNEL}:{TS}"
+        session.commit()
+
+
+@pytest.mark.parametrize(
+    ("action_id", "status", "taken_over", "shown"),
+    [
+        (ACTION_APPROVE, "taken_over", True, "Collection stopped and handed to credit/legal by"),
+        (ACTION_RESUME, "approved", False, "Collection resumed by jtorrance via slack"),
+    ],
+)
+def test_an_insolvency_case_in_slack_stops_or_resumes_collection_as_its_buttons_say(
+    engine: Engine,
+    clock: FixedClock,
+    policy: Policy,
+    tmp_path: Path,
+    action_id: str,
+    status: str,
+    taken_over: bool,
+    shown: str,
+) -> None:
+    case_id, customer_id = plain_case(engine, clock, policy, category=EscalationCategory.INSOLVENCY)
+    _posted_id(engine, case_id)
+    with running(engine, clock, policy, tmp_path) as (base, slack, _mock):
+        assert (
+            _send(base, clock, block_actions(case_id, action_id, message_ts=TS)).status_code == 200
+        )
+        wait_for(lambda: slack.update.called)
+
+    assert _status(engine, case_id) == status
+    with open_session(engine) as session:
+        customer = session.get(Customer, customer_id)
+        assert customer is not None and customer.taken_over is taken_over
+    assert shown in json.dumps(json.loads(slack.update.calls.last.request.content)["blocks"])

@@ -20,13 +20,14 @@ from recoup.approvals.web import create_app
 from recoup.chat import ChatMessage, ModelResponse, ToolSpec
 from recoup.clock import FixedClock
 from recoup.ledger.db import session as open_session
-from recoup.ledger.models import Message
+from recoup.ledger.models import EscalationCategory, Message
 from recoup.policy import Policy
 from recoup.prompts import parse_trigger_message
 from tests.approvals.approvals_support import (
     WEB_TOKEN,
     escalation,
     held_email_case,
+    plain_case,
     serve,
     settings_for,
 )
@@ -152,7 +153,7 @@ def test_a_rejection_note_reaches_the_agents_next_run(
         _sign_in(page, base)
         assert page.inner_text("h1") == "Open cases 2"
         page.click(f"a[href='/cases/{rejected.escalation_id}']")
-        page.fill("form[action$='/reject'] input[name=note]", note)
+        page.fill("textarea[name=note]", note)
         page.click("button[value=reject]")
         page.wait_for_url(f"{base}/cases/{rejected.escalation_id}")
         assert page.inner_text(".flash-ok") == f"Rejected by Dana Reyes (web): {note}"
@@ -181,3 +182,60 @@ def test_a_rejection_note_reaches_the_agents_next_run(
     )
     assert _outbox(engine, rejected.customer_id) == []
     assert escalation(engine, approved.escalation_id).status == "open"
+
+
+def test_an_insolvency_case_says_what_each_button_does_and_stops_collection_by_default(
+    engine: Engine, clock: FixedClock, policy: Policy, tmp_path: Path, browser: Any
+) -> None:
+    case_id, customer_id = plain_case(engine, clock, policy, category=EscalationCategory.INSOLVENCY)
+    held = held_email_case(engine, clock, policy)
+    app = create_app(engine, clock=clock, settings=settings_for(tmp_path), policy=policy)
+    with serve(app) as base:
+        page = browser.new_page()
+        _sign_in(page, base)
+        rows = page.locator("table.queue:not(.decided) tbody tr")
+        assert rows.count() == 2
+        insolvency = rows.nth(0).inner_text()
+        assert "stopped until decided" in insolvency
+        assert "balance $30,000.00 with no reply for 30+ days" in insolvency
+        assert "hand to credit/legal (or resume collection)" in insolvency
+        assert "continues" in rows.nth(1).inner_text()
+        assert "send an email" in rows.nth(1).inner_text()
+
+        page.goto(f"{base}/cases/{held.escalation_id}")
+        labels = page.locator("ul.choices button").all_inner_texts()
+        assert labels == ["Send this email", "Don't send it", "Take the account over"]
+        assert "Edit the email, then send it" in page.inner_text("details.edit summary")
+        assert "Approve the held" not in page.inner_text("main")
+        assert "Waiting for your decision" in page.inner_text("section.held h2")
+
+        page.goto(f"{base}/cases/{case_id}")
+        buttons = page.locator("ul.choices button")
+        assert buttons.all_inner_texts() == [
+            "Stop collection and hand to credit/legal",
+            "Resume collection",
+        ]
+        assert buttons.nth(0).get_attribute("class") == "primary"
+        assert "Recommended" in page.locator("ul.choices li").nth(0).inner_text()
+        assert page.locator("textarea[name=note]").count() == 1
+        assert "read by the agent when it re-plans" in page.inner_text("label.note")
+        page.screenshot(path=str(tmp_path / "insolvency.png"), full_page=True)
+
+        # The recommended choice: the first button, the form's default.
+        page.fill("textarea[name=note]", "Filed under chapter 11; claim lodged.")
+        page.click("ul.choices button >> nth=0")
+        page.wait_for_url(f"{base}/cases/{case_id}")
+        assert "collection stopped and the account handed to credit/legal" in page.inner_text(
+            ".flash-ok"
+        )
+        assert page.inner_text(".state .status") == "Taken over"
+        assert page.locator("ul.choices button").all_inner_texts() == [
+            "Hand the account back to the agent"
+        ]
+
+    row = escalation(engine, case_id)
+    assert (row.status, row.decision_note) == (
+        "taken_over",
+        "Filed under chapter 11; claim lodged.",
+    )
+    assert _outbox(engine, customer_id) == []

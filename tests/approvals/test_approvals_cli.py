@@ -75,7 +75,9 @@ def test_list_and_show(workspace: tuple[Engine, dict[str, str]], cli_policy: Pol
     assert listed.exit_code == 0, listed.output
     assert f"#{held.escalation_id}" in _said(listed) and f"#{plain_id}" in _said(listed)
     assert "Globex" in _said(listed) and "Initech" in _said(listed)
-    assert "send_email" in _said(listed)
+    assert "Waiting to: send an email · outreach continues" in _said(listed)
+    assert "Waiting to: hand to a person (or resume collection) · outreach stopped" in _said(listed)
+    assert "Why: balance $30,000.00 with no reply for 30+ days" in _said(listed)
 
     shown = runner.invoke(app, ["show", str(held.escalation_id)], env=env)
     assert shown.exit_code == 0, shown.output
@@ -83,6 +85,10 @@ def test_list_and_show(workspace: tuple[Engine, dict[str, str]], cli_policy: Pol
     assert f"Subject: {held.subject}" in _said(shown)
     assert "exceeds the strategic account cap" in _said(shown)
     assert "<b>please hold</b>" in _said(shown)
+    assert "Send this email (recommended)" in _said(shown)
+    assert f"recoup approvals approve {held.escalation_id}" in _said(shown)
+    assert f'recoup approvals reject {held.escalation_id} --note "…"' in _said(shown)
+    assert "Approve the held" not in _said(shown)
 
     missing = runner.invoke(app, ["show", "9999"], env=env)
     assert missing.exit_code == 1 and "No case #9999" in _said(missing)

@@ -199,7 +199,9 @@ class World:
         self.session.flush()
         return row
 
-    def outbound(self, *, at: datetime, status: str = MessageStatus.SENT.value) -> Message:
+    def outbound(
+        self, *, at: datetime, status: str = MessageStatus.SENT.value, tone: str | None = None
+    ) -> Message:
         """An email sent earlier; it is a touch, and moves ``last_touch_at``."""
         row = Message(
             customer_id=self.acme.id,
@@ -208,6 +210,7 @@ class World:
             message_id=f"out-{at.isoformat()}-{status}@recoup.example",
             to_addrs=ACME_EMAIL,
             subject="Earlier reminder",
+            tone=tone,
             created_at=at,
         )
         self.session.add(row)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import Session
 
@@ -16,6 +18,7 @@ from tests.guardrails.guardrail_world import (
 )
 
 TONES = ["courtesy", "friendly", "firm", "final"]
+FIRM_REMINDER_DAYS_AGO = 5
 
 
 @pytest.fixture
@@ -49,6 +52,8 @@ def _about(number: str, tone: str) -> dict[str, object]:
 )
 def test_aging_sets_the_firmest_tone(world: World, days_past_due: int, firmest: str) -> None:
     world.invoice("INV-3000", days_past_due=days_past_due)
+    if days_past_due > FIRM_REMINDER_DAYS_AGO:
+        world.outbound(at=world.now - timedelta(days=FIRM_REMINDER_DAYS_AGO), tone="firm")
     allowed = TONES[: TONES.index(firmest) + 1]
 
     for tone in TONES:
@@ -62,6 +67,7 @@ def test_aging_sets_the_firmest_tone(world: World, days_past_due: int, firmest: 
 
 def test_the_oldest_invoice_named_decides(world: World) -> None:
     world.invoice("INV-3001", days_past_due=95)
+    world.outbound(at=world.now - timedelta(days=FIRM_REMINDER_DAYS_AGO), tone="firm")
     args = {"subject": "Invoices", "body": "Invoices INV-1001 and INV-3001 are past due."}
 
     assert_allowed(world.verdict(**args, invoice_numbers=["INV-1001", "INV-3001"], tone="final"))
@@ -80,6 +86,7 @@ def test_without_invoices_named_the_oldest_open_one_decides(world: World) -> Non
 def test_a_segment_cap_holds_a_firmer_email_for_a_person(world: World) -> None:
     world.acme.segment = "enterprise"
     world.invoice("INV-3004", days_past_due=120)
+    world.outbound(at=world.now - timedelta(days=FIRM_REMINDER_DAYS_AGO), tone="firm")
 
     assert_allowed(world.verdict(**_about("INV-3004", "firm")))
     verdict = world.verdict(**_about("INV-3004", "final"))
@@ -119,3 +126,31 @@ def test_the_policy_sets_the_ladder(world: World) -> None:
 
     assert_denied(world.verdict(policy=gentle), "tone.aging")  # friendly at 12 days
     assert_allowed(world.verdict(policy=gentle, tone="courtesy"))
+
+
+def test_the_first_contact_on_a_very_old_invoice_is_firm_never_final(world: World) -> None:
+    world.invoice("INV-3010", days_past_due=120)
+
+    assert_allowed(world.verdict(**_about("INV-3010", "firm")))
+    verdict = world.verdict(**_about("INV-3010", "final"))
+    assert_denied(verdict, "tone.aging")
+    assert "(firm at most)" in verdict.reason and "only after a firm reminder" in verdict.reason
+    # A person's approval does not skip the ladder either.
+    assert_denied(world.verdict(**_about("INV-3010", "final"), approved=True), "tone.aging")
+
+
+def test_a_final_notice_follows_a_firm_reminder_not_a_friendly_one(world: World) -> None:
+    world.invoice("INV-3011", days_past_due=120)
+    world.outbound(at=world.now - timedelta(days=10), tone="friendly")
+
+    assert_denied(world.verdict(**_about("INV-3011", "final")), "tone.aging")
+
+    world.outbound(at=world.now - timedelta(days=4), tone="firm")
+    assert_allowed(world.verdict(**_about("INV-3011", "final")))
+
+
+def test_reminders_sent_before_the_invoice_fell_due_do_not_count(world: World) -> None:
+    world.invoice("INV-3012", days_past_due=95)
+    world.outbound(at=world.now - timedelta(days=100), tone="firm")  # about something older
+
+    assert_denied(world.verdict(**_about("INV-3012", "final")), "tone.aging")

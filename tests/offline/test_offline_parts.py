@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -223,11 +223,15 @@ def test_tone_by_age_and_record(days: int, repeat_late: bool, tone: Tone) -> Non
 
 
 def test_caps_soften_and_late_payers_are_recognised() -> None:
-    assert within_cap(Tone.FINAL, _state(strategic=True), 120) is Tone.FRIENDLY
-    assert within_cap(Tone.FINAL, _state(segment="enterprise"), 120) is Tone.FIRM
-    assert within_cap(Tone.FINAL, _state(), 120) is Tone.FINAL
+    firm_sent = [Tone.FRIENDLY, Tone.FIRM]
+    assert within_cap(Tone.FINAL, _state(strategic=True), 120, firm_sent) is Tone.FRIENDLY
+    assert within_cap(Tone.FINAL, _state(segment="enterprise"), 120, firm_sent) is Tone.FIRM
+    assert within_cap(Tone.FINAL, _state(), 120, firm_sent) is Tone.FINAL
+    # The ladder: no final notice before a firm reminder went out, however old the invoice.
+    assert within_cap(Tone.FINAL, _state(), 120, []) is Tone.FIRM
+    assert within_cap(Tone.FINAL, _state(), 120, [Tone.FRIENDLY]) is Tone.FIRM
     # The usual policy allows no more than friendly in the first 30 days.
-    assert within_cap(Tone.FIRM, _state(), 20) is Tone.FRIENDLY
+    assert within_cap(Tone.FIRM, _state(), 20, firm_sent) is Tone.FRIENDLY
     assert softer(Tone.FIRM) is Tone.FRIENDLY and softer(Tone.COURTESY) is None
     late = PaymentHabits(
         paid_invoices=4,
@@ -244,8 +248,9 @@ def test_caps_soften_and_late_payers_are_recognised() -> None:
     )
     assert is_repeat_late_payer(_state(promises=[broken]))
     assert not is_repeat_late_payer(_state())
-    assert reminder_tone(20, _state(), broken_promise=True) is Tone.FRIENDLY
-    assert reminder_tone(45, _state(), broken_promise=True) is Tone.FIRM
+    due = MONDAY.date() - timedelta(days=45)
+    assert reminder_tone(20, _state(), broken_promise=True, overdue_since=due) is Tone.FRIENDLY
+    assert reminder_tone(45, _state(), broken_promise=True, overdue_since=due) is Tone.FIRM
 
 
 def test_wording_helpers() -> None:

@@ -96,6 +96,9 @@ class Case:
     timezone: str | None = None
     # Disputes a person or the system of record ends (scenario ``dispute_endings``).
     endings: list[dict[str, Any]] = field(default_factory=list)
+    policy: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # A person's decisions on the main customer's cases: {category, action, after_hours}.
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- expectation helpers ---------------------------------------------------------
@@ -562,6 +565,10 @@ def build_case(case: Case, index: int, cast: Cast, numbers: _Numbers) -> dict[st
         scenario["dispute_endings"] = _fill(case.endings, base_facts)
     if case.attack:
         scenario["attack"] = {"target": main.ref, **_fill(case.attack, base_facts)}
+    if case.policy:
+        scenario["policy"] = case.policy
+    if case.decisions:
+        scenario["decisions"] = [{"customer": main.ref, **spec} for spec in case.decisions]
     if not scenario["description"]:
         del scenario["description"]
     _coerce_numbers(scenario)
@@ -611,6 +618,7 @@ _Dumper.add_representer(date, _date)
 
 def all_cases() -> list[Case]:
     from recoup.evals.authoring import (
+        cases_approvals,
         cases_attacks,
         cases_dispute_ends,
         cases_disputes,
@@ -631,6 +639,7 @@ def all_cases() -> list[Case]:
         cases_silence,
         cases_attacks,
         cases_dispute_ends,
+        cases_approvals,
     ):
         cases.extend(module.CASES)
     return cases

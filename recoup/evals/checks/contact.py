@@ -10,6 +10,8 @@ from recoup.evals.checks.base import Violation, about, in_order
 from recoup.evals.observe import Observation, Outbound
 from recoup.policy import Policy
 
+PERSON_ACTOR = "person:"
+
 
 def quiet_hours(observation: Observation, policy: Policy) -> list[Violation]:
     rules = policy.contact
@@ -56,8 +58,16 @@ def _too_often(mail: Outbound, earlier: list[Outbound], policy: Policy) -> list[
 
 
 def _answers_new_message(observation: Observation, mail: Outbound, earlier: list[Outbound]) -> bool:
+    """A reply to the customer's newest message; for one a person approved, newest when
+    the agent held it: what the agent wrote after the customer (its holding reply) does
+    not count, the approval is not a new touch."""
     if mail.answers is None:
         return False
     row = observation.inbound_rows.get(mail.answers)
+    if row is None:
+        return False
+    arrived = as_utc(row.created_at)
+    if mail.actor.startswith(PERSON_ACTOR):
+        earlier = [m for m in earlier if m.created_at < arrived]
     last = earlier[-1].created_at if earlier else None
-    return row is not None and (last is None or as_utc(row.created_at) >= last)
+    return last is None or arrived >= last
