@@ -608,6 +608,7 @@ _Dumper.add_representer(date, _date)
 def all_cases() -> list[Case]:
     from recoup.evals.authoring import (
         cases_attacks,
+        cases_contacts,
         cases_disputes,
         cases_languages,
         cases_promises,
@@ -625,6 +626,7 @@ def all_cases() -> list[Case]:
         cases_languages,
         cases_silence,
         cases_attacks,
+        cases_contacts,
     ):
         cases.extend(module.CASES)
     return cases
