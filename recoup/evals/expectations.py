@@ -12,7 +12,6 @@ from pydantic import BaseModel
 from recoup.clock import as_utc
 from recoup.evals.datespec import resolve_date_spec
 from recoup.evals.observe import Observation, Outbound
-from recoup.ledger.models import Contact, EscalationCategory
 from recoup.evals.scenario import (
     ContactAdded,
     ContactUndeliverable,
@@ -30,6 +29,7 @@ from recoup.evals.scenario import (
     Reminded,
     Replied,
 )
+from recoup.ledger.models import Contact, EscalationCategory
 
 
 class ExpectationResult(BaseModel):
@@ -215,9 +215,7 @@ def _contact(o: Observation, ref: str, email: str) -> Contact | None:
 
 def _written_to(o: Observation, email: str, since: datetime) -> Outbound | None:
     wanted = email.lower()
-    return next(
-        (m for m in o.outbound if m.created_at >= since and wanted in m.recipients), None
-    )
+    return next((m for m in o.outbound if m.created_at >= since and wanted in m.recipients), None)
 
 
 def _contact_added(o: Observation, e: ContactAdded) -> tuple[bool, str]:

@@ -270,7 +270,8 @@ _DEPARTED = re.compile(
 _FOR_INVOICES = re.compile(
     r"(?:invoices?|billing|accounts? payable|payables|payments?|remittances?|statements?"
     r"|rechnungen|factures?|facturas?|facturen|fatture)\b[^.\n]{0,60}?"
-    r"(?:to|contact|write to|send (?:them )?to|email|e-mail|at|an|à|a|naar)\s*:?\s*" + _ADDRESS
+    r"(?:to|contact|write to|send (?:them )?to|email|e-mail|at|an|à|a|naar)\s*:?\s*"
+    + _ADDRESS
     + r"|(?:send|forward|direct|address|write)\b[^.\n]{0,40}?(?:invoices?|billing|payment"
     r"|statements?)[^.\n]{0,30}?(?:to|at)\s*:?\s*" + _ADDRESS,
     re.I,

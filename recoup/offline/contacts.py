@@ -38,9 +38,7 @@ def contact_actions(item: Item, here: Situation, purpose: str) -> list[Action] |
             purpose,
         )
     )
-    others = [
-        c for c in here.state.contacts if c.contactable and c.email.lower() not in {sender}
-    ]
+    others = [c for c in here.state.contacts if c.contactable and c.email.lower() not in {sender}]
     if not others and not redirect:
         actions.append(_nobody_left(item, contact.email))
     return actions

@@ -282,9 +282,7 @@ def _promise(item: Item, here: Situation, disputed: set[str], items: list[Item])
     return Action("log_promise", args, PROMISE)
 
 
-def _offer(
-    item: Item, promised: date, numbers: list[str], covered: int, condition: str
-) -> Action:
+def _offer(item: Item, promised: date, numbers: list[str], covered: int, condition: str) -> Action:
     """An offer goes to the concession rules as a promise that hangs on its condition: within
     the policy it is accepted and logged, beyond it a person decides."""
     finding = item.finding

@@ -138,7 +138,7 @@ _LEFT_BESIDE_OPT_OUT = frozenset(
 
 
 def _explicit_opt_out(findings: list[Finding], text: str) -> list[Finding]:
-    """"Stop emailing me", "unsubscribe" said in so many words, where the reading saw no
+    """ "Stop emailing me", "unsubscribe" said in so many words, where the reading saw no
     more than a wrong contact: an opt-out. A redirect beside it is kept."""
     found = _OPT_OUT.search(text[:2000].strip())
     if found is None or any(f.intent not in _LEFT_BESIDE_OPT_OUT for f in findings):

@@ -73,7 +73,7 @@ TOOL = Tool(
     name="update_contact",
     description=(
         "Change who this account's mail goes to. add: a contact the customer named (\"send "
-        "these to payables@…\"); it becomes the one reminders go to. A new address on another "
+        'these to payables@…"); it becomes the one reminders go to. A new address on another '
         "domain is held for a person. do_not_contact: the contact asked us to stop writing; "
         "outreach moves to another contact."
     ),

@@ -28,7 +28,7 @@ class LogPromiseArgs(ToolArgs):
     condition: str | None = Field(
         default=None,
         max_length=300,
-        description="What the customer's offer hangs on (\"if you waive the late fee\"); an "
+        description='What the customer\'s offer hangs on ("if you waive the late fee"); an '
         "offer is checked against the concession policy before it counts as a promise.",
     )
     settles_in_full: bool = Field(

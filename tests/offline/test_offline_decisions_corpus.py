@@ -125,9 +125,7 @@ async def test_a_colleague_pointing_to_the_customers_own_address_moves_outreach_
     await _tick(engine, clock)
     assert _categories(engine, customer_id) == []
     with open_session(engine) as session:
-        added = session.exec(
-            select(Contact).where(Contact.email == "payables@acme.example")
-        ).one()
+        added = session.exec(select(Contact).where(Contact.email == "payables@acme.example")).one()
         assert added.is_primary and added.customer_id == customer_id
         assert added.source_message_id is not None
 

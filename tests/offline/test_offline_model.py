@@ -666,7 +666,8 @@ async def test_a_claimed_payment_is_thanked_and_checked_without_taking_it_as_pai
         ("Which bank account should we use for the transfer?", "passed it to a colleague", "other"),
         ("Please send us your W-9 form.", "tax form (W-9)", "other"),
         (
-            "I no longer handle accounts payable. Please contact jane.doe@acme-group.example instead.",
+            "I no longer handle accounts payable. "
+            "Please contact jane.doe@acme-group.example instead.",
             None,
             "contact_change",
         ),

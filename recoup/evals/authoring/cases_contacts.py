@@ -11,8 +11,13 @@ from recoup.evals.authoring.build import Case, Inv, Msg, calm, escalated, promis
 def contact_added(
     message: str, email: str, *, held: bool = False, written: bool = False
 ) -> dict[str, Any]:
-    return {"type": "contact_added", "message": message, "email": email, "held": held,
-            "written": written}
+    return {
+        "type": "contact_added",
+        "message": message,
+        "email": email,
+        "held": held,
+        "written": written,
+    }
 
 
 def do_not_contact(message: str, email: str) -> dict[str, Any]:

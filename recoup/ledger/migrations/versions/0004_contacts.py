@@ -46,9 +46,7 @@ def downgrade() -> None:
         batch_op.drop_column("superseded_by_id")
     with op.batch_alter_table("contact", schema=None) as batch_op:
         batch_op.drop_constraint("fk_contact_source_message_id_message", type_="foreignkey")
-        batch_op.drop_constraint(
-            "fk_contact_do_not_contact_message_id_message", type_="foreignkey"
-        )
+        batch_op.drop_constraint("fk_contact_do_not_contact_message_id_message", type_="foreignkey")
         batch_op.drop_column("do_not_contact_message_id")
         batch_op.drop_column("do_not_contact_at")
         batch_op.drop_column("source_message_id")
