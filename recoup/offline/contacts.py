@@ -17,6 +17,8 @@ from recoup.reader import Intent
 
 def contact_actions(item: Item, here: Situation, purpose: str) -> list[Action] | None:
     """The contact changes ``item`` asks for; None when a person must work out who."""
+    if item.injection_suspected and item.intent is Intent.WRONG_CONTACT:
+        return None  # a message that tries to instruct us does not choose our recipients
     sender = item.sender.strip().lower()
     redirect = (item.finding.redirect_email or "").strip().lower()
     actions: list[Action] = []

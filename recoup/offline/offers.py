@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from recoup.guardrails.rules.concessions import OFFER_LANGUAGE
+from recoup.guardrails.rules.concessions import MONEY_OFF_LANGUAGE
 from recoup.offline.readings import Item
 from recoup.reader import Intent
 
@@ -22,7 +22,7 @@ _CONDITION = re.compile(
     re.IGNORECASE,
 )
 _SETTLEMENT = re.compile(
-    r"(?<!\w)(?:settle(?:ment)?|full and final|in full|close (?:the|this|our) account"
+    r"(?<!\w)(?:settle(?:ment)?|full and final|close (?:the|this|our) account"
     r"|% off|percent off|discount\w*)(?!\w)",
     re.IGNORECASE,
 )
@@ -35,7 +35,7 @@ def offer_condition(item: Item) -> str | None:
     finding = item.finding
     if finding.condition:
         return finding.condition
-    found = _CONDITION.search(finding.evidence) or OFFER_LANGUAGE.search(finding.evidence)
+    found = _CONDITION.search(finding.evidence) or MONEY_OFF_LANGUAGE.search(finding.evidence)
     return found.group(0) if found else None
 
 

@@ -55,6 +55,10 @@ _OFFER_WORDS: dict[str, re.Pattern[str]] = {
         r"prórroga",
     ),
 }
+# Money off what is owed: a discount or a waived fee, whoever proposes it.
+MONEY_OFF_LANGUAGE = re.compile(
+    f"{_OFFER_WORDS['discount'].pattern}|{_OFFER_WORDS['fee_waiver'].pattern}", re.IGNORECASE
+)
 # Any offer language at all: what an email without a concession must not contain.
 OFFER_LANGUAGE = re.compile(
     "|".join(pattern.pattern for pattern in _OFFER_WORDS.values()), re.IGNORECASE
