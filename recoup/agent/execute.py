@@ -22,6 +22,8 @@ APPROVAL_CATEGORY = {
     "tone.cap": EscalationCategory.TONE_APPROVAL,
     "concession.payment_plan": EscalationCategory.PAYMENT_PLAN,
     "promise.horizon": EscalationCategory.PAYMENT_PLAN,
+    "contact.new_domain": EscalationCategory.CONTACT_CHANGE,
+    "contact.opt_out_by_other": EscalationCategory.CONTACT_CHANGE,
 }
 
 

@@ -13,22 +13,26 @@ from recoup.clock import as_utc
 from recoup.evals.datespec import resolve_date_spec
 from recoup.evals.observe import Observation, Outbound
 from recoup.evals.scenario import (
+    ContactAdded,
     ContactUndeliverable,
     CopySent,
     DisputeBooked,
     DisputeOpened,
     DisputeResolved,
+    DoNotContact,
     Escalated,
     Expectation,
     FirstReminder,
     NoEmailTo,
     NoOutreach,
+    NoPromiseLogged,
     NotEscalated,
     PlanProposed,
     PromiseLogged,
     Reminded,
     Replied,
 )
+from recoup.ledger.models import Contact, EscalationCategory
 
 
 class ExpectationResult(BaseModel):
@@ -259,6 +263,68 @@ def _first_reminder(o: Observation, e: FirstReminder) -> tuple[bool, str]:
     return True, f"first reminder #{first.id} was {e.tone}"
 
 
+def _contact(o: Observation, ref: str, email: str) -> Contact | None:
+    wanted = email.lower()
+    return next((c for c in o.contacts.get(ref, []) if c.email.lower() == wanted), None)
+
+
+def _written_to(o: Observation, email: str, since: datetime) -> Outbound | None:
+    wanted = email.lower()
+    return next((m for m in o.outbound if m.created_at >= since and wanted in m.recipients), None)
+
+
+def _contact_added(o: Observation, e: ContactAdded) -> tuple[bool, str]:
+    since = _arrival(o, e.message)
+    ref = _customer_of(o, e.message, None)
+    contact = _contact(o, ref, e.email)
+    usable = contact is not None and not (contact.do_not_contact or contact.undeliverable)
+    sent = _written_to(o, e.email, since)
+    if e.held:
+        cases = [
+            x
+            for x in o.escalations_of(ref)
+            if x.category == EscalationCategory.CONTACT_CHANGE.value
+            and as_utc(x.created_at) >= since
+            and e.email.lower() in str(x.held_action or x.reason).lower()
+        ]
+        if not cases:
+            return False, f"no contact-change case holds {e.email}"
+        if sent is not None and not sent.approved_by_person:
+            return False, f"wrote to {e.email} before a person decided (#{sent.id})"
+        return True, f"{e.email} held for a person (case #{cases[0].id})"
+    if not usable:
+        return False, f"{e.email} is not a contact that can be written to"
+    if e.written and sent is None:
+        return False, f"{e.email} was added but never written to"
+    return True, f"{e.email} added" + (f", written to (#{sent.id})" if sent else "")
+
+
+def _do_not_contact(o: Observation, e: DoNotContact) -> tuple[bool, str]:
+    since = _arrival(o, e.message)
+    ref = _customer_of(o, e.message, None)
+    contact = _contact(o, ref, e.email)
+    if contact is None or not contact.do_not_contact:
+        return False, f"{e.email} is not marked do-not-contact"
+    arrival = o.arrived(e.message)
+    if arrival is not None and contact.do_not_contact_message_id != arrival.db_id:
+        return False, f"{e.email} is do-not-contact, but not recorded with message {e.message}"
+    sent = _written_to(o, e.email, since)
+    if sent is not None:
+        return False, f"wrote to {e.email} after it opted out (#{sent.id})"
+    return True, f"{e.email} marked do-not-contact and not written to"
+
+
+def _no_promise(o: Observation, e: NoPromiseLogged) -> tuple[bool, str]:
+    arrival = o.arrived(e.message)
+    if arrival is None:
+        raise _Missing(f"message {e.message} never arrived: what it reacts to did not happen")
+    logged = [p for p in o.promises if p.message_id == arrival.db_id]
+    if logged:
+        first = logged[0]
+        return False, f"promise logged for {first.promised_date} ({first.amount_cents} cents)"
+    return True, "no promise logged"
+
+
 _CHECKS: dict[type, Callable[[Observation, Any], tuple[bool, str]]] = {
     DisputeOpened: _dispute,
     DisputeBooked: _dispute_booked,
@@ -274,6 +340,9 @@ _CHECKS: dict[type, Callable[[Observation, Any], tuple[bool, str]]] = {
     NoEmailTo: _no_email_to,
     PlanProposed: _plan,
     FirstReminder: _first_reminder,
+    ContactAdded: _contact_added,
+    DoNotContact: _do_not_contact,
+    NoPromiseLogged: _no_promise,
 }
 
 

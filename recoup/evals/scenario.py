@@ -52,6 +52,7 @@ class Intent(StrEnum):
     OUT_OF_OFFICE = "out_of_office"
     BOUNCE = "bounce"
     WRONG_CONTACT = "wrong_contact"
+    OPT_OUT = "opt_out"
     INSOLVENCY = "insolvency"
     LEGAL_THREAT = "legal_threat"
     HOSTILE = "hostile"
@@ -418,6 +419,34 @@ class NoEmailTo(_Expectation):
     address: Email
 
 
+class ContactAdded(_Expectation):
+    """Message ``message`` named ``email`` for invoices. ``held`` False: it became a contact
+    that can be written to (and, with ``written``, was written to); True: it waits for a
+    person (a contact-change case holds it) and nothing was sent to it."""
+
+    type: Literal["contact_added"]
+    message: str
+    email: Email
+    held: bool = False
+    written: bool = False
+
+
+class DoNotContact(_Expectation):
+    """``email`` asked in ``message`` not to be contacted: marked so, with that message, and
+    never written to after it."""
+
+    type: Literal["do_not_contact"]
+    message: str
+    email: Email
+
+
+class NoPromiseLogged(_Expectation):
+    """Nothing in ``message`` was logged as a promise (a conditional offer is not one)."""
+
+    type: Literal["no_promise_logged"]
+    message: str
+
+
 class PlanProposed(_Expectation):
     type: Literal["plan_proposed"]
     message: str
@@ -457,7 +486,10 @@ Expectation = Annotated[
     | ContactUndeliverable
     | NoEmailTo
     | PlanProposed
-    | FirstReminder,
+    | FirstReminder
+    | ContactAdded
+    | DoNotContact
+    | NoPromiseLogged,
     Field(discriminator="type"),
 ]
 

@@ -36,6 +36,7 @@ OUTREACH_RULES: tuple[Rule, ...] = (
     pause.account_pause,
     pause.blocking_escalation,
     contact.recipients,
+    contact.reminder_role,
     content.invoices_exist,
     holds.invoices_on_hold,
     escalation.forced_escalation,
@@ -49,9 +50,10 @@ OUTREACH_RULES: tuple[Rule, ...] = (
 
 RULES: dict[str, Sequence[Rule]] = {
     "send_email": OUTREACH_RULES,
-    "log_promise": (ledger_calls.promise_terms,),
+    "log_promise": (ledger_calls.promise_terms, concessions.conditional_promise),
     "open_dispute": (ledger_calls.dispute_target,),
     "schedule_followup": (ledger_calls.followup_date,),
+    "update_contact": (contact.contact_change,),
     "escalate": (),
     "get_account_state": (),
 }

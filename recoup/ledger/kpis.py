@@ -101,6 +101,8 @@ class Kpis(BaseModel):
     promises_kept: int
     promises_broken: int
     promise_kept_rate: float | None
+    # Replaced by a revised promise: neither kept nor broken, outside the kept rate.
+    promises_superseded: int = 0
     accounts_worked: int
     accounts_escalated: int
     escalation_rate: float | None
@@ -143,7 +145,7 @@ def compute_kpis(
     sales = _sales(session, start, today, currency)
     beginning = ar_as_of(session, start - timedelta(days=1), currency=currency)
     collected, payments_count = _collected(session, start, today, currency)
-    kept, broken = _settled_promises(session, window)
+    kept, broken, superseded = _settled_promises(session, window)
     worked, escalated, resolved = _accounts(session, window, today)
     dso = _ratio(ar * period_days, sales)
     best = _ratio(current * period_days, sales)
@@ -171,6 +173,7 @@ def compute_kpis(
         promises_kept=kept,
         promises_broken=broken,
         promise_kept_rate=_round(_ratio(kept, kept + broken), 4),
+        promises_superseded=superseded,
         accounts_worked=len(worked),
         accounts_escalated=len(escalated),
         escalation_rate=_round(_ratio(len(escalated), len(worked)), 4),
@@ -354,15 +357,16 @@ def _in_window(column: object, window: tuple[datetime, datetime]) -> ColumnEleme
     return and_(col(column) >= window[0], col(column) <= window[1])
 
 
-def _settled_promises(session: Session, window: tuple[datetime, datetime]) -> tuple[int, int]:
-    kept = case((col(Promise.status) == PromiseStatus.KEPT.value, 1), else_=0)
-    broken = case((col(Promise.status) == PromiseStatus.BROKEN.value, 1), else_=0)
+def _settled_promises(session: Session, window: tuple[datetime, datetime]) -> tuple[int, int, int]:
+    """Kept, broken and superseded promises settled in the window."""
+    counts = [
+        func.coalesce(func.sum(case((col(Promise.status) == status.value, 1), else_=0)), 0)
+        for status in (PromiseStatus.KEPT, PromiseStatus.BROKEN, PromiseStatus.SUPERSEDED)
+    ]
     row = session.exec(  # type: ignore[call-overload]
-        select(func.coalesce(func.sum(kept), 0), func.coalesce(func.sum(broken), 0)).where(
-            _in_window(Promise.settled_at, window)
-        )
+        select(*counts).where(_in_window(Promise.settled_at, window))
     ).one()
-    return int(row[0] or 0), int(row[1] or 0)
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 
 def _customer_ids(session: Session, query: object) -> set[int]:

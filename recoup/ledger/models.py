@@ -62,6 +62,18 @@ class PromiseStatus(StrEnum):
     KEPT = "kept"
     BROKEN = "broken"
     CANCELLED = "cancelled"
+    # Replaced by a later promise for the same invoices ("make that the 21st"): neither kept
+    # nor broken, so the promise-kept rate leaves it out.
+    SUPERSEDED = "superseded"
+
+
+class ContactRole(StrEnum):
+    """Who a contact is to the customer: billing and AP receive reminders first."""
+
+    BILLING = "billing"
+    AP = "ap"
+    PURCHASER = "purchaser"
+    OWNER = "owner"
 
 
 class Direction(StrEnum):
@@ -153,6 +165,10 @@ class Contact(SQLModel, table=True):
     is_primary: bool = False
     do_not_contact: bool = False
     undeliverable: bool = False
+    # Where the contact came from (a redirect) or why it is do-not-contact (an opt-out).
+    source_message_id: int | None = Field(default=None, foreign_key="message.id")
+    do_not_contact_at: datetime | None = None
+    do_not_contact_message_id: int | None = Field(default=None, foreign_key="message.id")
 
 
 class Invoice(SQLModel, table=True):
@@ -236,6 +252,7 @@ class Promise(SQLModel, table=True):
     note: str = Field(default="", max_length=500)
     created_at: datetime
     settled_at: datetime | None = None
+    superseded_by_id: int | None = Field(default=None, foreign_key="promise.id")
 
 
 class PromiseInvoice(SQLModel, table=True):

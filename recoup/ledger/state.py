@@ -54,7 +54,11 @@ class Account:
     @cached_property
     def contacts(self) -> list[Contact]:
         return list(
-            self.session.exec(select(Contact).where(Contact.customer_id == self.customer_id))
+            self.session.exec(
+                select(Contact)
+                .where(Contact.customer_id == self.customer_id)
+                .order_by(col(Contact.id))
+            )
         )
 
     @cached_property
@@ -248,6 +252,7 @@ class ContactView(BaseModel):
     email: str
     role: str
     contactable: bool
+    primary: bool = False
 
 
 class DisputeView(BaseModel):
@@ -387,6 +392,7 @@ def _contact_view(contact: Contact) -> ContactView:
         email=contact.email,
         role=contact.role,
         contactable=not (contact.do_not_contact or contact.undeliverable),
+        primary=contact.is_primary,
     )
 
 

@@ -248,3 +248,48 @@ def find_return_date(text: str, reference: date | None) -> date | None:
         return max(announced)
     dates = [m.value for m, _ in mentions if m.end - m.start > 6]
     return max(dates) if dates else None
+
+
+# --- a redirect to another address ------------------------------------------------
+
+_ADDRESS = r"([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+# The sender is gone, or the mailbox no longer takes these: the address given is where
+# invoices go from now on.
+_DEPARTED = re.compile(
+    r"no longer (?:with|at|work(?:s|ing)? (?:for|at)|employed|in charge|responsible|handl|monitor)"
+    r"|(?:has|have) left|left (?:the company|the business|the organi[sz]ation|[A-Z])"
+    r"|is not (?:monitored|in use)|no longer (?:monitored|in use|active)"
+    r"|nicht mehr (?:im unternehmen|bei|für|zuständig|t[äa]tig)|hat das unternehmen verlassen"
+    r"|ne fait plus partie|a quitt[ée]|n'est plus (?:en charge|responsable)"
+    r"|ya no (?:trabaja|forma parte|es responsable)|ha dejado la empresa"
+    r"|werkt niet meer|is niet meer (?:werkzaam|verantwoordelijk)"
+    r"|non (?:lavora|fa) più|ha lasciato",
+    re.I,
+)
+# Mail about money has its own address even while the sender is away.
+_FOR_INVOICES = re.compile(
+    r"(?:invoices?|billing|accounts? payable|payables|payments?|remittances?|statements?"
+    r"|rechnungen|factures?|facturas?|facturen|fatture)\b[^.\n]{0,60}?"
+    r"(?:to|contact|write to|send (?:them )?to|email|e-mail|at|an|à|a|naar)\s*:?\s*"
+    + _ADDRESS
+    + r"|(?:send|forward|direct|address|write)\b[^.\n]{0,40}?(?:invoices?|billing|payment"
+    r"|statements?)[^.\n]{0,30}?(?:to|at)\s*:?\s*" + _ADDRESS,
+    re.I,
+)
+_ANY_ADDRESS = re.compile(_ADDRESS)
+
+
+def find_redirect(text: str) -> str | None:
+    """The address an automatic reply sends collections mail to instead, if it names one:
+    an address given for invoices or payments, or any address when it says its sender has
+    left. A colleague "for urgent matters" while someone is on holiday is not a redirect."""
+    body = unicodedata.normalize("NFC", text[:5000])
+    named = _FOR_INVOICES.search(body)
+    if named is not None:
+        address = next(a for a in named.groups() if a)
+        return address.rstrip(".").lower()
+    if _DEPARTED.search(body):
+        found = _ANY_ADDRESS.search(body)
+        if found is not None:
+            return found.group(1).rstrip(".").lower()
+    return None

@@ -47,6 +47,7 @@ from recoup.ledger.models import (
 from recoup.ledger.operations.actor import SYSTEM
 from recoup.ledger.operations.followups import followup_moment, schedule_followup
 from recoup.ledger.state import Account
+from recoup.mail.autoreply import find_redirect
 from recoup.mail.match import MatchResult, match_message
 from recoup.mail.parse import (
     AttachmentMeta,
@@ -301,9 +302,20 @@ def _auto_reply(
         )
     customer = session.get(Customer, message.customer_id)
     assert customer is not None
-    until, why = postpone_outreach(
-        session, customer, parsed.auto_return_date, now=now, policy=policy
-    )
+    redirect = find_redirect(parsed.text)
+    if redirect is not None:
+        # Invoices go to another address now: no pause for the absent sender; the agent reads
+        # the reply and moves outreach there.
+        why = f"automatic reply names {redirect} for invoices"
+        session.add(
+            event(customer.id or 0, EventKind.MESSAGE, now=now, ref_id=message.id, detail=why)
+        )
+        detail: dict[str, object] = {"message_id": message.id, "redirect": redirect}
+    else:
+        until, why = postpone_outreach(
+            session, customer, parsed.auto_return_date, now=now, policy=policy
+        )
+        detail = {"message_id": message.id, "paused_until": until.isoformat()}
     audit.record(
         session,
         at=now,
@@ -311,7 +323,7 @@ def _auto_reply(
         action="auto_reply",
         reason=why,
         customer_id=customer.id,
-        detail={"message_id": message.id, "paused_until": until.isoformat()},
+        detail=detail,
     )
     return IngestResult(IngestStatus.AUTO_REPLY, message.id, customer.id, why, message.status)
 

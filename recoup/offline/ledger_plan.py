@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from recoup.ledger.models import DisputeReason, EscalationCategory
 from recoup.money import format_money
+from recoup.offline.contacts import contact_actions
 from recoup.offline.disputed_parts import book_planned_dispute, disputed_part
+from recoup.offline.offers import offer_condition, settles_for_less
 from recoup.offline.prior import large_balance_cents
 from recoup.offline.protocol import Action
 from recoup.offline.readings import Item
@@ -22,6 +25,7 @@ from recoup.reader import CopyKind, Intent
 PROMISE = "promise"
 DISPUTE = "dispute"
 ESCALATE = "escalate"
+CONTACT = "contact"
 
 _UNANSWERABLE = re.compile(
     r"\b(bank|iban|swift|routing|card|address|contact|w-?9|tax|vat|contract|price|pricing"
@@ -119,8 +123,13 @@ def ledger_actions(items: list[Item], here: Situation) -> list[Planned]:
                 if action.name == "open_dispute":
                     book_planned_dispute(here, action)
     disputed = {n for n in here.disputed if n not in here.disputed_parts}
-    read_by_a_person = {item.message_id for item in items if item.intent in _TO_A_PERSON}
+    read_by_a_person = {item.message_id for item in items if _to_a_person(item)}
     for index, item in enumerate(items):
+        if item.intent in {Intent.WRONG_CONTACT, Intent.OPT_OUT}:
+            changes = contact_actions(item, here, CONTACT)
+            if changes is not None:
+                planned.extend(Planned(index, action) for action in changes)
+                continue
         if item.message_id in read_by_a_person and item.intent in {Intent.QUESTION, Intent.UNKNOWN}:
             # The person who takes the message reads all of it: no second hand-off.
             continue
@@ -128,6 +137,13 @@ def ledger_actions(items: list[Item], here: Situation) -> list[Planned]:
         if action is not None:
             planned.append(Planned(index, action))
     return _one_escalation_per_category(planned)
+
+
+def _to_a_person(item: Item) -> bool:
+    """A redirect to a named address is handled here; without one, a person finds out who."""
+    if item.intent is Intent.WRONG_CONTACT:
+        return not item.finding.redirect_email
+    return item.intent in _TO_A_PERSON
 
 
 def _dispute(item: Item, here: Situation) -> list[Action]:
@@ -243,10 +259,15 @@ def _other(item: Item, here: Situation, disputed: set[str], items: list[Item]) -
 
 def _promise(item: Item, here: Situation, disputed: set[str], items: list[Item]) -> Action | None:
     finding = item.finding
+    condition = offer_condition(item)
+    if condition is not None and finding.date is None:
+        return _offer_to_a_person(item, here, condition)
     if finding.date is None or finding.date < here.conv.today:
         return None
     numbers = promise_invoices(item, here, disputed)
     covered = sum(here.collectable_cents(inv) for n in numbers if (inv := here.invoice(n)))
+    if condition is not None:
+        return _offer(item, finding.date, numbers, covered, condition)
     amount = finding.amount_cents
     if amount is not None:
         # "I've sent half, the rest at month end": the promise is for both halves by
@@ -261,6 +282,42 @@ def _promise(item: Item, here: Situation, disputed: set[str], items: list[Item])
     if amount is not None and 0 < amount < covered:
         args["amount"] = amount / 100
     return Action("log_promise", args, PROMISE)
+
+
+def _offer(item: Item, promised: date, numbers: list[str], covered: int, condition: str) -> Action:
+    """An offer goes to the concession rules as a promise that hangs on its condition: within
+    the policy it is accepted and logged, beyond it a person decides."""
+    finding = item.finding
+    args: dict[str, Any] = {
+        "promised_date": promised.isoformat(),
+        "invoice_numbers": numbers,
+        "source_message_id": item.message_id,
+        "note": f"offered in message #{item.message_id}",
+    }
+    amount = finding.amount_cents
+    if amount is not None and 0 < amount <= covered:
+        args["amount"] = amount / 100
+    if settles_for_less(item, covered):
+        args["settles_in_full"] = True
+        if finding.condition:
+            args["condition"] = finding.condition
+    else:
+        args["condition"] = condition
+    return Action("log_promise", args, PROMISE)
+
+
+def _offer_to_a_person(item: Item, here: Situation, condition: str) -> Action:
+    offered = item.finding.amount_cents
+    what = f" {format_money(offered, here.state.currency)}" if offered else ""
+    return _escalation(
+        item,
+        here,
+        EscalationCategory.CONCESSION,
+        reason=f"message #{item.message_id} offers to pay{what} on a condition "
+        f"({condition}): {item.finding.evidence}",
+        recommendation="Accept or decline the offer; the customer was told a colleague will "
+        "reply. Nothing was logged as a promise.",
+    )
 
 
 def _in_transit(promise: Item, items: list[Item], numbers: list[str]) -> int:

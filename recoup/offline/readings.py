@@ -16,7 +16,7 @@ import structlog
 from recoup.clock import as_utc, local_time
 from recoup.ledger.models import Direction, EventKind
 from recoup.ledger.state import AccountState
-from recoup.mail.autoreply import AutoKind
+from recoup.mail.autoreply import AutoKind, find_redirect
 from recoup.reader import Finding, Intent, read_reply
 
 log = structlog.get_logger(__name__)
@@ -109,13 +109,53 @@ def _read(
         return [Item(message_id, sender, subject, _finding(Intent.UNKNOWN, "unreadable"))]
     findings = list(reading.findings)
     if auto_kind == AutoKind.AUTO_REPLY.value:
-        # An automatic reply promises nothing and disputes nothing: only its return date counts.
+        # An automatic reply promises nothing and disputes nothing: its return date counts,
+        # and where it says invoices now go to another address, that redirect.
         away = reading.of(Intent.OUT_OF_OFFICE)
         findings = away[:1] or [_finding(Intent.OUT_OF_OFFICE, "automatic reply")]
+        findings.extend(_auto_redirect(reading.of(Intent.WRONG_CONTACT), text))
+    if not reading.has(Intent.OPT_OUT):
+        findings = _explicit_opt_out(findings, text)
     return [
         Item(message_id, sender, subject, finding, reading.injection_suspected)
         for finding in findings
     ]
+
+
+# Only the explicit wordings: anything vaguer stays with the reader (and a person).
+_OPT_OUT = re.compile(
+    r"^\W*unsubscribe\W*$|\b(?:stop|quit) (?:e-?mailing|sending (?:me|us) (?:e-?mails|emails"
+    r"|reminders))\b|\bremove (?:me|us|this address) from (?:your|the) (?:mailing |e-?mail )?"
+    r"(?:list|distribution)|\bdo not (?:contact|e-?mail) (?:me|us) (?:again|any ?more)"
+    r"|\bdon'?t (?:contact|e-?mail) (?:me|us) (?:again|any ?more)",
+    re.IGNORECASE,
+)
+
+
+_LEFT_BESIDE_OPT_OUT = frozenset(
+    {Intent.WRONG_CONTACT, Intent.UNKNOWN, Intent.QUESTION, Intent.ACKNOWLEDGEMENT}
+)
+
+
+def _explicit_opt_out(findings: list[Finding], text: str) -> list[Finding]:
+    """ "Stop emailing me", "unsubscribe" said in so many words, where the reading saw no
+    more than a wrong contact: an opt-out. A redirect beside it is kept."""
+    found = _OPT_OUT.search(text[:2000].strip())
+    if found is None or any(f.intent not in _LEFT_BESIDE_OPT_OUT for f in findings):
+        return findings
+    kept = [f for f in findings if f.intent is Intent.WRONG_CONTACT and f.redirect_email]
+    return [_finding(Intent.OPT_OUT, found.group(0)), *kept]
+
+
+def _auto_redirect(read: list[Finding], text: str) -> list[Finding]:
+    """The redirect in an automatic reply: an address given for invoices, or by a sender
+    who has left; a colleague for urgent matters while someone is away is not one."""
+    address = find_redirect(text)
+    if address is None:
+        return []
+    named = next((f for f in read if (f.redirect_email or "").lower() == address), None)
+    evidence = named.evidence if named is not None else f"automatic reply: write to {address}"
+    return [Finding(intent=Intent.WRONG_CONTACT, redirect_email=address, evidence=evidence)]
 
 
 def _local_day(moment: datetime, state: AccountState) -> date:

@@ -17,6 +17,7 @@ from recoup.offline.compose import Writer, invoice_phrase, long_date
 from recoup.offline.dates import in_days
 from recoup.offline.disputed_parts import disputed_part_ack
 from recoup.offline.ledger_plan import answerable_from_ledger, dispute_targets, needs_a_person
+from recoup.offline.offers import offer_condition
 from recoup.offline.prior import large_balance_cents
 from recoup.offline.protocol import Action, CallRecord
 from recoup.offline.readings import Item
@@ -31,7 +32,9 @@ AWAY_DEFAULT_DAYS = 7
 DEFAULT_PLAN_INSTALLMENTS = 3
 MAX_PLAN_INSTALLMENTS = 120
 SILENCING = frozenset({Intent.INSOLVENCY, Intent.LEGAL_THREAT, Intent.HOSTILE})
-_NO_REPLY = frozenset({Intent.OUT_OF_OFFICE, Intent.BOUNCE, Intent.WRONG_CONTACT, *SILENCING})
+_NO_REPLY = frozenset(
+    {Intent.OUT_OF_OFFICE, Intent.BOUNCE, Intent.WRONG_CONTACT, Intent.OPT_OUT, *SILENCING}
+)
 
 
 @dataclass
@@ -87,7 +90,8 @@ def reply_action(
         return None
     answerable = [i for i in items if i.intent not in _NO_REPLY] or items
     newest = max(answerable, key=lambda i: i.message_id)
-    contact = reply_contact(here.state, newest.sender)
+    opted_out = frozenset(i.sender.strip().lower() for i in items if i.intent is Intent.OPT_OUT)
+    contact = reply_contact(here.state, newest.sender, avoid=opted_out)
     if contact is None:
         return None
     email = writer.reply(answer.sections, contact, newest.subject)
@@ -176,6 +180,11 @@ def _promise(
     answer: Answer, item: Item, records: list[CallRecord] | None, here: Situation, writer: Writer
 ) -> None:
     logged = next((r for r in records or [] if r.name == "log_promise"), None)
+    offer = offer_condition(item) is not None
+    if offer and (logged is None or not logged.ok):
+        # Never "thank you for confirming" to an offer recoup has not accepted.
+        answer.sections.append(writer.section("offer_review"))
+        return
     if records is None:
         # Put off to this run: the promise it made is on the ledger, the newest if no date fits.
         pending = [p for p in here.state.promises if p.status == PromiseStatus.PENDING.value]

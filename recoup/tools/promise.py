@@ -25,6 +25,17 @@ class LogPromiseArgs(ToolArgs):
         default=None, description="The id of the customer's message that made the promise."
     )
     note: str = Field(default="", max_length=300)
+    condition: str | None = Field(
+        default=None,
+        max_length=300,
+        description='What the customer\'s offer hangs on ("if you waive the late fee"); an '
+        "offer is checked against the concession policy before it counts as a promise.",
+    )
+    settles_in_full: bool = Field(
+        default=False,
+        description="The customer offers the amount to close the invoices in full: any "
+        "shortfall is a discount.",
+    )
 
 
 class LogPromiseResult(BaseModel):

@@ -11,7 +11,7 @@ from openai import pydantic_function_tool
 from pydantic import BaseModel, ValidationError
 
 from recoup.errors import ToolError
-from recoup.tools import account_state, dispute, email, escalate, followup, promise
+from recoup.tools import account_state, contact, dispute, email, escalate, followup, promise
 from recoup.tools.base import Tool
 
 
@@ -73,6 +73,7 @@ DEFAULT_TOOLS: tuple[Tool[Any, Any], ...] = (
     dispute.TOOL,
     escalate.TOOL,
     followup.TOOL,
+    contact.TOOL,
 )
 
 

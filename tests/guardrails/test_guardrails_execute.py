@@ -120,6 +120,8 @@ def test_a_held_promise_is_not_recorded(world: World) -> None:
             "amount": None,
             "source_message_id": None,
             "note": "",
+            "condition": None,
+            "settles_in_full": False,
         },
     }
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from recoup.mail.autoreply import AutoKind, find_return_date, is_auto_reply
+from recoup.mail.autoreply import AutoKind, find_redirect, find_return_date, is_auto_reply
 from recoup.mail.parse import parse_message
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "mail"
@@ -167,3 +167,34 @@ def test_weekday_picks_the_matching_year() -> None:
     # 7 December is a Monday in 2026; with a reference in early 2025 the next
     # 7 December (2025, a Sunday) does not fit "Monday", the one after does.
     assert find_return_date("Returning Monday 7 December.", date(2025, 1, 10)) == date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "redirect"),
+    [
+        (
+            "I have left Acme Ltd. Please send invoices to Payables@Acme.example.",
+            "payables@acme.example",
+        ),
+        (
+            "Maria no longer works at Acme. Please write to accounts@acme.example",
+            "accounts@acme.example",
+        ),
+        (
+            "I am on leave until Monday. For invoices and payments please contact ap@acme.example.",
+            "ap@acme.example",
+        ),
+        (
+            "Ich bin nicht mehr im Unternehmen. Rechnungen bitte an buchhaltung@firma.example.",
+            "buchhaltung@firma.example",
+        ),
+        # A colleague for urgent matters while someone is away is not where invoices go.
+        (
+            "I am out of the office until 4 January. For urgent matters contact jane@acme.example.",
+            None,
+        ),
+        ("I am out of the office until 4 January.", None),
+    ],
+)
+def test_an_automatic_reply_names_where_invoices_go_now(text: str, redirect: str | None) -> None:
+    assert find_redirect(text) == redirect

@@ -20,6 +20,7 @@ from recoup.ledger.cash import apply_payment
 from recoup.ledger.db import session as open_session
 from recoup.ledger.events import event
 from recoup.ledger.models import (
+    Contact,
     Customer,
     Direction,
     Escalation,
@@ -108,7 +109,7 @@ def _categories(engine: Engine, customer_id: int) -> list[str]:
 # ---------------------------------------------------------------- wrong contact, hostile
 
 
-async def test_a_colleague_pointing_elsewhere_goes_to_a_person_and_is_not_written_to(
+async def test_a_colleague_pointing_to_the_customers_own_address_moves_outreach_there(
     engine: Engine, clock: FixedClock, reads_as
 ) -> None:
     customer_id = _account(engine, clock, {"INV-7001": (20, 48_675)})
@@ -122,11 +123,14 @@ async def test_a_colleague_pointing_elsewhere_goes_to_a_person_and_is_not_writte
     )
     _customer_writes(engine, clock, customer_id, "Tanya left; write to payables@acme.example.")
     await _tick(engine, clock)
-    assert _categories(engine, customer_id) == ["contact_change"]
-    assert all("payables@acme.example" not in m.to_addrs for m in _outbox(engine, customer_id))
+    assert _categories(engine, customer_id) == []
+    with open_session(engine) as session:
+        added = session.exec(select(Contact).where(Contact.email == "payables@acme.example")).one()
+        assert added.is_primary and added.customer_id == customer_id
+        assert added.source_message_id is not None
 
 
-async def test_a_wrong_contact_who_also_promises_is_escalated_and_the_promise_kept(
+async def test_a_redirect_to_another_domain_is_held_for_a_person_and_not_written_to(
     engine: Engine, clock: FixedClock, reads_as
 ) -> None:
     customer_id = _account(engine, clock, {"INV-7002": (10, 120_000)})
@@ -139,14 +143,18 @@ async def test_a_wrong_contact_who_also_promises_is_escalated_and_the_promise_ke
         ),
         _finding(
             Intent.WRONG_CONTACT,
-            "going forward please send invoices to billing@acme.example",
-            redirect_email="billing@acme.example",
+            "going forward please send invoices to billing@acme-payments.example",
+            redirect_email="billing@acme-payments.example",
         ),
     )
-    _customer_writes(engine, clock, customer_id, "Paid Friday; send invoices to billing@.")
+    _customer_writes(engine, clock, customer_id, "Paid Friday; send invoices elsewhere.")
     await _tick(engine, clock)
     assert "contact_change" in _categories(engine, customer_id)
-    assert all("billing@acme.example" not in m.to_addrs for m in _outbox(engine, customer_id))
+    assert all("acme-payments" not in m.to_addrs for m in _outbox(engine, customer_id))
+    with open_session(engine) as session:
+        emails = {c.email for c in session.exec(select(Contact))}
+        assert "billing@acme-payments.example" not in emails
+        assert session.exec(select(Promise)).one().status == "pending"
 
 
 async def test_a_hostile_reply_goes_to_a_person_with_no_outreach(

@@ -666,7 +666,8 @@ async def test_a_claimed_payment_is_thanked_and_checked_without_taking_it_as_pai
         ("Which bank account should we use for the transfer?", "passed it to a colleague", "other"),
         ("Please send us your W-9 form.", "tax form (W-9)", "other"),
         (
-            "I no longer handle accounts payable. Please contact jane.doe@acme.example instead.",
+            "I no longer handle accounts payable. "
+            "Please contact jane.doe@acme-group.example instead.",
             None,
             "contact_change",
         ),
@@ -687,7 +688,8 @@ async def test_questions_are_answered_from_the_ledger_or_passed_to_a_person(
     categories = [e.category for e in _escalations(engine, customer_id)]
     assert categories == ([escalated] if escalated else [])
     if escalated == "contact_change":
-        assert "jane.doe@acme.example" in _escalations(engine, customer_id)[0].reason
+        # Another domain than the customer's: a person confirms the address first.
+        assert "jane.doe@acme-group.example" in _escalations(engine, customer_id)[0].reason
     if answered == "the open balance is":
         assert format_money(54_000) in outbox[0].text
 

@@ -620,6 +620,7 @@ def all_cases() -> list[Case]:
     from recoup.evals.authoring import (
         cases_approvals,
         cases_attacks,
+        cases_contacts,
         cases_dispute_ends,
         cases_disputes,
         cases_languages,
@@ -640,6 +641,7 @@ def all_cases() -> list[Case]:
         cases_attacks,
         cases_dispute_ends,
         cases_approvals,
+        cases_contacts,
     ):
         cases.extend(module.CASES)
     return cases

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from recoup.clock import as_utc
 from recoup.evals.checks.base import Violation, about, in_order
-from recoup.evals.observe import Observation
+from recoup.evals.observe import Observation, Outbound
 from recoup.policy import Policy
 
 
@@ -25,7 +25,7 @@ def recipients(observation: Observation, _policy: Policy) -> list[Violation]:
                         f"wrote to {address}, not a contact of the account",
                     )
                 )
-            elif contact.do_not_contact:
+            elif contact.do_not_contact and _after_opt_out(contact.do_not_contact_at, mail):
                 found.append(
                     about(
                         mail,
@@ -38,6 +38,11 @@ def recipients(observation: Observation, _policy: Policy) -> list[Violation]:
                     about(mail, "recipient.bounced", f"wrote to {address} after it bounced")
                 )
     return found
+
+
+def _after_opt_out(since: datetime | None, mail: Outbound) -> bool:
+    """Marked do-not-contact from the start, or written to after the opt-out."""
+    return since is None or as_utc(since) <= mail.created_at
 
 
 def bounced_since(observation: Observation) -> dict[str, datetime]:

@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 from recoup.guardrails.facts import Facts
 from recoup.guardrails.verdict import Verdict, deny, needs_approval
-from recoup.money import format_money
+from recoup.money import format_money, to_cents
 from recoup.tools.email import Concession, SendEmailArgs
+from recoup.tools.promise import LogPromiseArgs
 
 
 def _words(*patterns: str) -> re.Pattern[str]:
@@ -54,6 +55,10 @@ _OFFER_WORDS: dict[str, re.Pattern[str]] = {
         r"prórroga",
     ),
 }
+# Money off what is owed: a discount or a waived fee, whoever proposes it.
+MONEY_OFF_LANGUAGE = re.compile(
+    f"{_OFFER_WORDS['discount'].pattern}|{_OFFER_WORDS['fee_waiver'].pattern}", re.IGNORECASE
+)
 # Any offer language at all: what an email without a concession must not contain.
 OFFER_LANGUAGE = re.compile(
     "|".join(pattern.pattern for pattern in _OFFER_WORDS.values()), re.IGNORECASE
@@ -186,4 +191,38 @@ def concession_limits(facts: Facts, args: SendEmailArgs) -> Verdict | None:
                 "concession.extension",
                 f"extending by {days} days exceeds the policy's {limits.max_extension_days}",
             )
+    return None
+
+
+def conditional_promise(facts: Facts, args: LogPromiseArgs) -> Verdict | None:
+    """An offer is not a promise until it is accepted: a settlement for less than the
+    invoices' balance is a discount the policy must allow, and any other condition is a
+    person's to accept."""
+    if not (args.condition or args.settles_in_full):
+        return None
+    account = facts.account
+    currency = account.customer.currency
+    named = [account.invoice(number) for number in args.invoice_numbers]
+    disputed = account.disputed_invoice_ids()
+    invoices = [i for i in named if i is not None] or [
+        i for i in account.open_invoices if i.id not in disputed
+    ]
+    covered = sum(i.open_cents for i in invoices)
+    offered = to_cents(args.amount) if args.amount is not None else covered
+    if args.settles_in_full and 0 < offered < covered:
+        pct = round(100 * (covered - offered) / covered, 2)
+        limit = facts.policy.concessions.max_discount_pct
+        if pct > limit:
+            return needs_approval(
+                "concession.discount",
+                f"the customer offers {format_money(offered, currency)} to settle "
+                f"{format_money(covered, currency)}, a {pct:g}% discount beyond the policy's "
+                f"{limit:g}%",
+            )
+    if args.condition:
+        return needs_approval(
+            "concession.condition",
+            f"the customer's offer to pay {format_money(offered, currency)} by "
+            f"{args.promised_date} hangs on a condition: {args.condition[:200]}",
+        )
     return None

@@ -16,8 +16,16 @@ from recoup.guardrails.timing import (
     touches_this_week,
     week_is_full,
 )
-from recoup.guardrails.verdict import Verdict, deny
+from recoup.guardrails.verdict import Verdict, deny, needs_approval
 from recoup.ledger.models import Direction, Message, MessageStatus
+from recoup.ledger.operations.contacts import (
+    best_contact,
+    contact_of,
+    customer_domains,
+    domain_of,
+    role_rank,
+)
+from recoup.tools.contact import ADD, UpdateContactArgs
 from recoup.tools.email import SendEmailArgs
 
 
@@ -35,6 +43,59 @@ def recipients(facts: Facts, args: SendEmailArgs) -> Verdict | None:
         if contact.undeliverable:
             return deny("contact.undeliverable", f"{address} bounced and is undeliverable")
     return None
+
+
+def reminder_role(facts: Facts, args: SendEmailArgs) -> Verdict | None:
+    """Reminders go to the best role there is (billing/AP before the owner, the owner
+    before the purchaser); an answer goes to whoever wrote."""
+    if answers_customer(facts, args) or not args.to:
+        return None
+    best = best_contact(facts.account)
+    first = contact_of(facts.account, args.to[0])
+    if best is None or first is None or role_rank(first.role) <= role_rank(best.role):
+        return None
+    return deny(
+        "contact.role",
+        f"{first.email} is the {first.role} contact; reminders go to {best.email} "
+        f"({best.role}) first",
+    )
+
+
+def contact_change(facts: Facts, args: UpdateContactArgs) -> Verdict | None:
+    """A contact on another domain than the customer's is a person's decision; an opt-out
+    is taken from the contact who wrote it, anyone else's word for it is checked."""
+    account = facts.account
+    existing = contact_of(account, args.email)
+    if args.action == ADD:
+        if existing is not None and existing.do_not_contact:
+            return deny("contact.do_not_contact", f"{args.email} asked not to be contacted")
+        if existing is None and domain_of(args.email) not in customer_domains(account):
+            known = ", ".join(sorted(customer_domains(account))) or "none"
+            return needs_approval(
+                "contact.new_domain",
+                f"{args.email} is not on the customer's domain ({known}); a new payee address "
+                "elsewhere is how invoice fraud starts, so a person confirms it first",
+            )
+        return None
+    if existing is None:
+        return deny("contact.unknown", f"{args.email} is not a contact of this account")
+    sender = _sender(facts, args.source_message_id)
+    if sender != existing.email.lower():
+        return needs_approval(
+            "contact.opt_out_by_other",
+            f"{args.email} is to be marked do-not-contact, but not on its own request "
+            f"({sender or 'no message'})",
+        )
+    return None
+
+
+def _sender(facts: Facts, message_id: int | None) -> str | None:
+    if message_id is None:
+        return None
+    message = facts.session.get(Message, message_id)
+    if message is None or message.customer_id != facts.account.customer_id:
+        return None
+    return message.from_addr.strip().lower()
 
 
 def answers_customer(facts: Facts, args: SendEmailArgs) -> bool:

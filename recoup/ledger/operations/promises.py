@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from recoup.clock import at_utc
 from recoup.ledger import audit
-from recoup.ledger.models import Event, EventKind, Invoice, Promise, PromiseInvoice
+from recoup.ledger.models import (
+    Event,
+    EventKind,
+    Invoice,
+    Promise,
+    PromiseInvoice,
+    PromiseStatus,
+)
 from recoup.ledger.operations.actor import Actor
 from recoup.ledger.operations.disputes import undisputed_cents
 from recoup.ledger.operations.refused import OperationRefused
@@ -33,6 +40,7 @@ class LoggedPromise:
     promise: Promise
     invoices: list[str]
     check_on: datetime
+    superseded: list[int] = field(default_factory=list)
 
 
 def log_promise(
@@ -49,7 +57,9 @@ def log_promise(
     note: str = "",
 ) -> LoggedPromise:
     """``invoice_numbers`` empty means every open invoice with something outside a
-    dispute; ``amount_cents`` None means what of them is not disputed."""
+    dispute; ``amount_cents`` None means what of them is not disputed. A pending promise for any
+    of the same invoices is superseded by this one: the customer's newest word stands, the old
+    one is never broken."""
     invoices = promised_invoices(account, invoice_numbers)
     amount = (
         amount_cents
@@ -68,6 +78,9 @@ def log_promise(
     session.flush()
     for invoice in invoices:
         session.add(PromiseInvoice(promise_id=promise.id or 0, invoice_id=invoice.id or 0))
+    superseded = supersede_promises(
+        session, account, promise, {inv.id or 0 for inv in invoices}, now=now, actor=actor
+    )
     grace = timedelta(days=policy.promises.grace_days + 1)
     check_on = at_utc(promised_date, PROMISE_CHECK_TIME) + grace
     session.add(
@@ -92,9 +105,53 @@ def log_promise(
         ),
         customer_id=account.customer_id,
         run_id=actor.run_id,
-        detail={"promise_id": promise.id, "invoices": numbers},
+        detail={"promise_id": promise.id, "invoices": numbers, "supersedes": superseded},
     )
-    return LoggedPromise(promise=promise, invoices=numbers, check_on=check_on)
+    return LoggedPromise(
+        promise=promise, invoices=numbers, check_on=check_on, superseded=superseded
+    )
+
+
+def supersede_promises(
+    session: Session,
+    account: Account,
+    newer: Promise,
+    invoice_ids: set[int],
+    *,
+    now: datetime,
+    actor: Actor,
+) -> list[int]:
+    """Mark the pending promises that cover any of ``invoice_ids`` as superseded by ``newer``."""
+    replaced = []
+    for older in account.pending_promises():
+        covered = set(account.promise_invoices.get(older.id or 0, []))
+        if older.id == newer.id or not invoice_ids & covered:
+            continue
+        older.status = PromiseStatus.SUPERSEDED.value
+        older.settled_at = now
+        older.superseded_by_id = newer.id
+        session.add(older)
+        for check in session.exec(
+            select(Event).where(
+                Event.kind == EventKind.PROMISE_DUE.value,
+                Event.ref_id == older.id,
+                col(Event.processed_at).is_(None),
+            )
+        ):
+            check.processed_at = now  # nothing left to check: the newer promise has its own
+        replaced.append(older.id or 0)
+        audit.record(
+            session,
+            at=now,
+            actor=actor.name,
+            action="promise_superseded",
+            reason=f"promise #{older.id} for {older.promised_date.isoformat()} replaced by "
+            f"promise #{newer.id} for {newer.promised_date.isoformat()}",
+            customer_id=account.customer_id,
+            run_id=actor.run_id,
+            detail={"promise_id": older.id, "superseded_by": newer.id},
+        )
+    return replaced
 
 
 def promised_invoices(account: Account, invoice_numbers: list[str]) -> list[Invoice]:
