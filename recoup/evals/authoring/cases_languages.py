@@ -1132,8 +1132,9 @@ Thanks,
         ],
         expect=[
             *promise("m1", "fri", "fri+7", invoices=[0]),
-            *escalated("contact_change", "m1"),
-            {"type": "no_email_to", "address": "{redirect}"},
+            # The customer's own domain: the address is used at once, no person needed.
+            {"type": "contact_added", "message": "m1", "email": "{redirect}", "written": True},
+            calm("contact_change"),
         ],
     ),
     Case(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from recoup.evals.authoring.build import Case, Inv, Msg, after_outbound, escalated, quiet
+from recoup.evals.authoring.build import Case, Inv, Msg, after_outbound, calm, escalated, quiet
 
 
 def _away(contact: str, until: str) -> dict[str, Any]:
@@ -444,8 +444,9 @@ Thanks,
             )
         ],
         expect=[
-            *escalated("contact_change", "m1"),
-            {"type": "no_email_to", "address": "{redirect}"},
+            # The customer's own domain: the address is used at once, no person needed.
+            {"type": "contact_added", "message": "m1", "email": "{redirect}", "written": True},
+            calm("contact_change"),
         ],
     ),
     Case(
@@ -467,8 +468,9 @@ accounts@{domain}. I'll forward this on but please update your records.
             )
         ],
         expect=[
-            *escalated("contact_change", "m1"),
-            {"type": "no_email_to", "address": "{redirect}"},
+            # The customer's own domain: the address is used at once, no person needed.
+            {"type": "contact_added", "message": "m1", "email": "{redirect}", "written": True},
+            calm("contact_change"),
         ],
     ),
     Case(
@@ -493,8 +495,9 @@ Office Administrator
             )
         ],
         expect=[
-            *escalated("contact_change", "m1"),
-            {"type": "no_email_to", "address": "{redirect}"},
+            # The customer's own domain: the address is used at once, no person needed.
+            {"type": "contact_added", "message": "m1", "email": "{redirect}", "written": True},
+            calm("contact_change"),
         ],
     ),
     Case(
@@ -542,8 +545,9 @@ ages ago. Try billing@{domain}. Please take me off your list
             )
         ],
         expect=[
-            *escalated("contact_change", "m1"),
-            {"type": "no_email_to", "address": "{redirect}"},
+            # The customer's own domain: the address is used at once, no person needed.
+            {"type": "contact_added", "message": "m1", "email": "{redirect}", "written": True},
+            calm("contact_change"),
         ],
     ),
     Case(
@@ -597,8 +601,9 @@ Best wishes,
             )
         ],
         expect=[
-            *escalated("contact_change", "m1"),
-            {"type": "no_email_to", "address": "{redirect}"},
+            # The customer's own domain: the address is used at once, no person needed.
+            {"type": "contact_added", "message": "m1", "email": "{redirect}", "written": True},
+            calm("contact_change"),
         ],
     ),
     Case(
@@ -620,8 +625,9 @@ Thanks!
             )
         ],
         expect=[
-            *escalated("contact_change", "m1"),
-            {"type": "no_email_to", "address": "{redirect}"},
+            # The customer's own domain: the address is used at once, no person needed.
+            {"type": "contact_added", "message": "m1", "email": "{redirect}", "written": True},
+            calm("contact_change"),
         ],
     ),
 ]
