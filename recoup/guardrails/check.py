@@ -23,6 +23,7 @@ from recoup.guardrails.rules import (
     holds,
     ledger_calls,
     pause,
+    risk,
     tone,
 )
 from recoup.guardrails.verdict import ALLOW, Verdict, VerdictKind, needs_approval
@@ -34,9 +35,11 @@ OUTREACH_RULES: tuple[Rule, ...] = (
     pause.global_pause,
     pause.account_pause,
     pause.blocking_escalation,
+    risk.security_case,
     contact.recipients,
     content.invoices_exist,
     holds.invoices_on_hold,
+    risk.reading_hold,
     escalation.forced_escalation,
     contact.quiet_hours,
     contact.frequency,
@@ -48,8 +51,8 @@ OUTREACH_RULES: tuple[Rule, ...] = (
 
 RULES: dict[str, Sequence[Rule]] = {
     "send_email": OUTREACH_RULES,
-    "log_promise": (ledger_calls.promise_terms,),
-    "open_dispute": (ledger_calls.dispute_target,),
+    "log_promise": (risk.flagged_source, ledger_calls.promise_terms),
+    "open_dispute": (risk.flagged_source, ledger_calls.dispute_target),
     "schedule_followup": (ledger_calls.followup_date,),
     "escalate": (),
     "get_account_state": (),

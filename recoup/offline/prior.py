@@ -21,3 +21,5 @@ STRATEGIC_CAP = Tone.parse(_DEFAULTS.tone.strategic_cap)
 SEGMENT_CAPS = {segment: Tone.parse(tone) for segment, tone in _DEFAULTS.tone.segment_caps.items()}
 LARGE_BALANCE_CENTS = _DEFAULTS.escalation.large_balance_cents
 DEFAULT_FOLLOWUP_DAYS = _DEFAULTS.cadence.default_followup_days
+UNSURE_HOLD_DAYS = _DEFAULTS.reader.unsure_hold_days
+STALL_FOLLOWUP_DAYS = _DEFAULTS.reader.stall_followup_days

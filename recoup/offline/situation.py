@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 from recoup.clock import as_utc
 from recoup.guardrails.rules.pause import BLOCKING_CATEGORIES
-from recoup.ledger.models import Direction, EventKind
+from recoup.ledger.models import Direction, EscalationCategory, EventKind
 from recoup.ledger.state import AccountState, InvoiceView
 from recoup.offline.dates import first_followup_day, quiet_now
-from recoup.offline.prior import MAX_TOUCHES_PER_WEEK, MIN_DAYS_BETWEEN_TOUCHES
+from recoup.offline.prior import MAX_TOUCHES_PER_WEEK, MIN_DAYS_BETWEEN_TOUCHES, UNSURE_HOLD_DAYS
 from recoup.offline.protocol import Conversation
 
 
@@ -22,6 +22,10 @@ class Situation:
     promised: set[str] = field(default_factory=set)
     claimed_paid: set[str] = field(default_factory=set)
     escalated: set[str] = field(default_factory=set)
+    # What an open reading case holds while a person reads the message: its invoices, or
+    # (``reading_account``) the whole account.
+    reading_held: set[str] = field(default_factory=set)
+    reading_account: bool = False
     emailed_now: bool = False
 
     @classmethod
@@ -33,6 +37,9 @@ class Situation:
             promised={inv.number for inv in state.open_invoices if inv.promised},
             escalated={e.category for e in state.open_escalations},
         )
+        for case in state.open_escalations:
+            if case.category == EscalationCategory.READING.value and _holding(case.opened_at, conv):
+                here.hold_for_reading(case.invoice_numbers)
         for call in conv.calls():
             if not call.ok or call.result is None:
                 continue
@@ -42,9 +49,17 @@ class Situation:
                 here.promised.update(str(n) for n in call.result.get("invoices", []))
             elif call.name == "escalate":
                 here.escalated.add(str(call.args.get("category", "")))
+                if call.args.get("category") == EscalationCategory.READING.value:
+                    here.hold_for_reading(list(call.args.get("invoice_numbers") or []))
             elif call.name == "send_email":
                 here.emailed_now = True
         return here
+
+    def hold_for_reading(self, invoices: list[str]) -> None:
+        if invoices:
+            self.reading_held.update(invoices)
+        else:
+            self.reading_account = True
 
     @property
     def now(self) -> datetime:
@@ -55,7 +70,9 @@ class Situation:
         return next((i for i in self.state.open_invoices if i.number.upper() == wanted), None)
 
     def on_hold(self, invoice: InvoiceView) -> bool:
-        return invoice.number in self.disputed | self.promised | self.claimed_paid
+        return (
+            invoice.number in self.disputed | self.promised | self.claimed_paid | self.reading_held
+        )
 
     def actionable(self) -> list[InvoiceView]:
         """Overdue invoices nothing is open about: the ones a reminder may name."""
@@ -68,6 +85,8 @@ class Situation:
         paused = self.state.paused_until
         if paused is not None and as_utc(paused) > self.now:
             return f"the account is paused until {paused:%Y-%m-%d}"
+        if self.reading_account:
+            return "a person is reading the customer's message (reading case)"
         blocking = sorted(self.escalated & BLOCKING_CATEGORIES)
         if blocking:
             return f"an escalation ({', '.join(blocking)}) awaits a person"
@@ -118,3 +137,8 @@ class Situation:
             e.get("kind") == EventKind.FOLLOWUP_DUE.value and note in str(e.get("detail") or "")
             for e in self.conv.events
         )
+
+
+def _holding(opened_at: datetime | None, conv: Conversation) -> bool:
+    """Whether a reading case opened then still holds outreach."""
+    return opened_at is not None and as_utc(opened_at) + timedelta(days=UNSURE_HOLD_DAYS) > conv.now

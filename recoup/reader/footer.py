@@ -79,8 +79,29 @@ _COMPANY_SUFFIX = re.compile(
 
 _NAME_PARTICLES = frozenset(
     {
-        "of", "and", "de", "der", "den", "des", "du", "la", "le", "van", "von", "di", "da", "del",
-        "do", "dos", "das", "y", "e", "i", "und", "et", "en",
+        "of",
+        "and",
+        "de",
+        "der",
+        "den",
+        "des",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "di",
+        "da",
+        "del",
+        "do",
+        "dos",
+        "das",
+        "y",
+        "e",
+        "i",
+        "und",
+        "et",
+        "en",
     }
 )
 
