@@ -172,6 +172,10 @@ class Decisions:
                     escalation_id, "read", Outcome.REFUSED, "This case is not a reading case."
                 )
             message_id = row.message_id
+            read = finding.intent.value.replace("_", " ")
+            if finding.dispute_reason is not None:
+                read += f" ({finding.dispute_reason.value.replace('_', ' ')})"
+            note = note.strip() or f"read as {read}"
             if not _claim(session, escalation_id, EscalationStatus.APPROVED, by, note, now):
                 return _unchanged(session, escalation_id, "read")
             escalation = session.get(Escalation, escalation_id)
@@ -199,10 +203,7 @@ class Decisions:
                     )
                 )
             triggered = {"reading": finding.model_dump(mode="json", exclude_defaults=True)}
-            message = (
-                f"Read by {by.user} ({by.channel}) as {finding.intent.value.replace('_', ' ')}: "
-                "the agent acts on it."
-            )
+            message = f"Read by {by.user} ({by.channel}) as {read}: the agent acts on it."
             return self._applied(session, escalation, "read", by, message, note, triggered)
 
     def reject(self, escalation_id: int, by: Person, *, note: str) -> Decision:
