@@ -235,7 +235,11 @@ def test_a_slack_click_answers_a_reading_case_and_the_correction_is_exported(
 
 @pytest.mark.browser
 def test_in_a_browser_the_prefilled_promise_is_one_click(
-    engine: Engine, clock: FixedClock, policy: Policy, tmp_path: Path, chromium: Any  # noqa: F811
+    engine: Engine,
+    clock: FixedClock,
+    policy: Policy,
+    tmp_path: Path,
+    chromium: Any,  # noqa: F811
 ) -> None:
     case_id, customer_id, _ = _reading_case(engine, clock, policy)
     app = create_app(engine, clock=clock, settings=settings_for(tmp_path), policy=policy)
