@@ -17,13 +17,17 @@ import respx
 from sqlalchemy import Engine
 from sqlmodel import select
 from starlette.testclient import TestClient
+from typer.testing import CliRunner
 
 from recoup.approvals.blocks import ACTION_READ, case_message
 from recoup.approvals.corrections import labelled_corrections
-from recoup.approvals.decisions import Decisions
+from recoup.approvals.decisions import Channel, Decisions, Person
 from recoup.approvals.desk import CaseDesk
+from recoup.approvals.reading import Suggestion, answer_finding
 from recoup.approvals.web import create_app
+from recoup.cli.app import app as cli
 from recoup.clock import FixedClock
+from recoup.ledger.db import make_engine
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import (
     Escalation,
@@ -258,3 +262,30 @@ def test_in_a_browser_the_prefilled_promise_is_one_click(
     (wake,) = _decision_events(engine, customer_id)
     found = corrected_finding(wake.detail)
     assert found is not None and found[1].date == date(2026, 11, 27)
+
+
+def test_recoup_reader_corrections_writes_what_train_reads(
+    tmp_path: Path, clock: FixedClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECOUP_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("RECOUP_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", "--company", "Northwind"]).exit_code == 0
+    engine = make_engine(f"sqlite:///{tmp_path / 'home' / 'recoup.db'}")
+    case_id, _, _ = _reading_case(engine, clock, policy)
+    finding = answer_finding(
+        "redirect",
+        Suggestion(message_id=1, invoices=["INV-5501"], evidence="write to AP"),
+        address="payables@umbrella.example",
+    )
+    assert Decisions(engine, clock, policy).read_as(case_id, Person("jane", Channel.CLI), finding)
+    engine.dispose()
+
+    out = tmp_path / "corrections.jsonl"
+    result = runner.invoke(cli, ["reader", "corrections", "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 corrected readings" in result.output
+    (reply,) = read_corrections(out)
+    assert reply.intents[0].value == "wrong_contact"
+    assert reply.redirect_email == "payables@umbrella.example" and reply.body == TEXT
