@@ -140,3 +140,17 @@ def test_a_reading_case_naming_no_invoice_holds_the_account(world: World) -> Non
 
     assert_denied(verdict, "hold.reading")
     assert "this account" in verdict.reason
+
+
+def test_a_flagged_message_after_the_case_was_opened_counts_once_a_person_decided(
+    world: World,
+) -> None:
+    case = world.escalation(EscalationCategory.SECURITY.value)
+    _flagged(world)  # arrived after the case was opened, before the person decided
+    assert_denied(world.verdict(), "pause.escalated")
+
+    case.status = "approved"
+    case.decided_at = world.now
+    world.session.flush()
+
+    assert_allowed(world.verdict())

@@ -58,14 +58,16 @@ def security_case(facts: Facts, _args: object) -> Verdict | None:
 
 def unreviewed_flagged_message(facts: Facts) -> Message | None:
     """The newest inbound message with a security signal that arrived after the account's
-    newest security case, if any."""
+    newest security case was opened or decided (a person deciding it saw the account's
+    correspondence as it then stood), if any."""
     customer_id = facts.account.customer.id
-    since = facts.session.exec(
-        select(func.max(Escalation.created_at)).where(
+    opened, decided = facts.session.exec(
+        select(func.max(Escalation.created_at), func.max(Escalation.decided_at)).where(
             Escalation.customer_id == customer_id,
             Escalation.category == EscalationCategory.SECURITY.value,
         )
     ).one()
+    since = max((moment for moment in (opened, decided) if moment is not None), default=None)
     query = select(Message).where(
         Message.customer_id == customer_id,
         Message.direction == Direction.INBOUND.value,
