@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from recoup.evals.authoring.build import Case, Inv, Msg, after_outbound, calm, quiet, replied
+from recoup.evals.authoring.build import (
+    Case,
+    Inv,
+    Msg,
+    after_outbound,
+    calm,
+    quiet,
+    reminded,
+    replied,
+)
 
 LOOKALIKE = "accounts@{domain_name}-payments.example"
 
@@ -184,5 +193,24 @@ finance says, will see
             {"type": "escalated", "category": "reading", "message": "m1"},
             quiet("m1", until="+3d"),
         ],
+    ),
+    Case(
+        slug="ack-forwarded-to-ap",
+        title="'Received, forwarded to AP': nothing promised, the cadence goes on",
+        tags=["acknowledgement"],
+        invoices=[Inv(overdue=11)],
+        messages=[
+            Msg(
+                "m1",
+                """
+Received, forwarded to AP.
+
+{me}
+""",
+                ["acknowledgement"],
+                when=after_outbound(3),
+            )
+        ],
+        expect=[calm(), reminded(within_days=14, after="m1")],
     ),
 ]
