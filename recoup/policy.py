@@ -224,6 +224,15 @@ class CadenceRules(_Section):
         return value
 
 
+class ReaderRules(_Section):
+    """What the agent does with a reply it could not read with confidence, or a vague one."""
+
+    # Outreach on what an unsure reply concerns waits this long for a person's reading.
+    unsure_hold_days: Annotated[int, Field(ge=1, le=30)] = 3
+    # A commitment without a date ("we're working on it") is followed up this soon.
+    stall_followup_days: Annotated[int, Field(ge=1, le=30)] = 3
+
+
 class LedgerRules(_Section):
     """What an import may bring into the ledger."""
 
@@ -336,6 +345,7 @@ class Policy(_Section):
     promises: PromiseRules = PromiseRules()
     escalation: EscalationRules = EscalationRules()
     cadence: CadenceRules = CadenceRules()
+    reader: ReaderRules = ReaderRules()
     ledger: LedgerRules = LedgerRules()
     documents: DocumentRules = DocumentRules()
     disputes: DisputeRules = DisputeRules()

@@ -52,5 +52,7 @@ def _quoted(message: Message) -> dict[str, Any]:
         "received_at": message.created_at.isoformat(timespec="minutes"),
         "auto_kind": message.auto_kind,
         "attachments": [a.get("filename") for a in message.attachments if a.get("filename")],
+        # Computed by recoup, not written by the customer: flag -> the words that raised it.
+        "risk_flags": dict(message.risk_flags or {}),
         "text": text,
     }

@@ -12,7 +12,9 @@ from typing import Any
 
 from recoup.approvals.case import Case
 from recoup.approvals.choices import Action, Choice, choices, outreach_word, stops_outreach
+from recoup.approvals.reading import Answer, Suggestion
 from recoup.clock import as_utc
+from recoup.ledger.models import DisputeReason
 
 ACTION_APPROVE = "recoup.approve"
 ACTION_REJECT = "recoup.reject"
@@ -27,6 +29,8 @@ SLACK_ACTIONS = {
     Action.TAKE_OVER: ACTION_TAKE_OVER,
 }
 BUTTON_CHARS = 75
+# A reading case's answers: ``recoup.read.<answer>``; the dispute's reason comes from a menu.
+ACTION_READ = "recoup.read."
 VIEW_REJECT = "recoup.reject_note"
 VIEW_EDIT = "recoup.edit_email"
 NOTE_BLOCK, NOTE_INPUT = "note", "note_input"
@@ -47,8 +51,66 @@ def case_message(case: Case, *, interactive: bool = True) -> tuple[str, Blocks]:
     blocks = _summary(case)
     if interactive and case.is_open:
         blocks.append(_effects(case))
+        if case.reading is not None:
+            blocks.append(reading_buttons(case, case.reading))
         blocks.append(_buttons(case))
     return _fallback(case), blocks
+
+
+def reading_buttons(case: Case, suggested: Suggestion) -> dict[str, Any]:
+    """One click per answer, with what the reader found already filled in."""
+    value = str(case.id)
+    elements: list[dict[str, Any]] = []
+    if suggested.promised_date is not None:
+        amount = case.money(suggested.amount_cents) if suggested.amount_cents else "in full"
+        label = f"Promise: {suggested.promised_date:%d %b} · {amount}"
+        elements.append(_read_button(Answer.PROMISE, label[:75], value, style="primary"))
+    elements.append(
+        {
+            "type": "static_select",
+            "action_id": ACTION_READ + Answer.DISPUTE.value,
+            "placeholder": _plain("Dispute: the reason"),
+            "options": [
+                {
+                    "text": _plain(reason.value.replace("_", " ")),
+                    "value": f"{case.id}:{reason.value}",
+                }
+                for reason in DisputeReason
+            ],
+        }
+    )
+    elements.append(_read_button(Answer.ALREADY_PAID, Answer.ALREADY_PAID.label, value))
+    if suggested.redirect_email:
+        label = f"Redirect to {suggested.redirect_email}"[:75]
+        elements.append(_read_button(Answer.REDIRECT, label, value))
+    elements.append(_read_button(Answer.QUESTION, Answer.QUESTION.label, value))
+    elements.append(_read_button(Answer.NOTHING, Answer.NOTHING.label, value))
+    return {"type": "actions", "block_id": f"reading_{case.id}", "elements": elements}
+
+
+def read_choice(action: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(answer, case id, dispute reason) from a reading case's click; None for others."""
+    action_id = str(action.get("action_id", ""))
+    if not action_id.startswith(ACTION_READ):
+        return None
+    answer = action_id.removeprefix(ACTION_READ)
+    selected = (action.get("selected_option") or {}).get("value")
+    if selected:
+        case_id, _, reason = str(selected).partition(":")
+        return answer, case_id, reason
+    return answer, str(action.get("value", "")), ""
+
+
+def _read_button(answer: Answer, label: str, value: str, *, style: str = "") -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": ACTION_READ + answer.value,
+        "text": _plain(label),
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
 
 
 def decided_message(case: Case, outcome: str) -> tuple[str, Blocks]:

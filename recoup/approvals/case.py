@@ -16,8 +16,16 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from recoup.approvals.decisions import REFUSED
+from recoup.approvals.reading import Suggestion, suggestion
 from recoup.clock import as_utc
-from recoup.ledger.models import AuditEvent, Escalation, EscalationStatus, Invoice, Message
+from recoup.ledger.models import (
+    AuditEvent,
+    Escalation,
+    EscalationCategory,
+    EscalationStatus,
+    Invoice,
+    Message,
+)
 from recoup.ledger.state import Account, PaymentHabits, load_account, payment_habits
 from recoup.money import format_money
 from recoup.policy import Policy
@@ -130,6 +138,8 @@ class Case(BaseModel):
     correspondence: list[CorrespondenceLine]
     held: HeldAction | None
     refusals: list[str]
+    # A reading case: what the reader found, to prefill a person's one-click answers.
+    reading: Suggestion | None = None
 
     @property
     def is_open(self) -> bool:
@@ -180,6 +190,9 @@ def assemble_case(
         correspondence=_correspondence(session, account, escalation),
         held=held,
         refusals=refused_approvals(session, escalation),
+        reading=suggestion(session, escalation, account)
+        if account is not None and escalation.category == EscalationCategory.READING.value
+        else None,
     )
 
 

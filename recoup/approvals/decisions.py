@@ -33,10 +33,13 @@ from recoup.ledger.models import (
     EscalationStatus,
     EventKind,
     InvoiceStatus,
+    ReadingCorrection,
 )
 from recoup.ledger.operations.disputes import fully_disputed_invoice_ids
 from recoup.ledger.state import Account, load_account
+from recoup.offline.corrections import correction_note
 from recoup.policy import Policy
+from recoup.reader import Finding
 from recoup.tools.base import RunContext
 from recoup.tools.registry import ToolRegistry, default_registry
 
@@ -193,6 +196,58 @@ class Decisions:
             )
             triggered = {"effect": "collection resumed"}
             return self._applied(session, escalation, "resume", by, message, note, triggered)
+
+    def read_as(
+        self, escalation_id: int, by: Person, finding: Finding, *, note: str = ""
+    ) -> Decision:
+        """Close a reading case with a person's reading of its message. The reading is kept
+        as a labelled example and carried by the decision's event: the agent acts on it as
+        if the reader had found it."""
+        now = self.clock.now()
+        with open_session(self.engine) as session:
+            row = session.get(Escalation, escalation_id)
+            if row is None:
+                return Decision(
+                    escalation_id, "read", Outcome.NOT_FOUND, f"No case #{escalation_id}."
+                )
+            if row.category != EscalationCategory.READING.value or row.message_id is None:
+                return Decision(
+                    escalation_id, "read", Outcome.REFUSED, "This case is not a reading case."
+                )
+            message_id = row.message_id
+            read = finding.intent.value.replace("_", " ")
+            if finding.dispute_reason is not None:
+                read += f" ({finding.dispute_reason.value.replace('_', ' ')})"
+            note = note.strip() or f"read as {read}"
+            if not _claim(session, escalation_id, EscalationStatus.APPROVED, by, note, now):
+                return _unchanged(session, escalation_id, "read")
+            escalation = session.get(Escalation, escalation_id)
+            assert escalation is not None
+            session.add(
+                ReadingCorrection(
+                    message_id=message_id,
+                    customer_id=escalation.customer_id,
+                    escalation_id=escalation_id,
+                    intent=finding.intent.value,
+                    finding=finding.model_dump(mode="json", exclude_defaults=True),
+                    decided_by=by.user[:120],
+                    created_at=now,
+                )
+            )
+            if escalation.customer_id is not None:
+                session.add(
+                    event(
+                        escalation.customer_id,
+                        EventKind.DECISION,
+                        now=now,
+                        ref_id=escalation_id,
+                        detail=f"escalation #{escalation_id} read by {by.user[:60]} as "
+                        f"{finding.intent.value}; {correction_note(message_id, finding)}",
+                    )
+                )
+            triggered = {"reading": finding.model_dump(mode="json", exclude_defaults=True)}
+            message = f"Read by {by.user} ({by.channel}) as {read}: the agent acts on it."
+            return self._applied(session, escalation, "read", by, message, note, triggered)
 
     def reject(self, escalation_id: int, by: Person, *, note: str) -> Decision:
         """The held action is dropped; the agent is told, with the note, and re-plans."""

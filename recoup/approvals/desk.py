@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from recoup.approvals.case import Case, assemble_case, sender_header
 from recoup.approvals.decisions import Decision, Decisions, Outcome, Person, edited_email
+from recoup.approvals.reading import answer_finding
 from recoup.clock import Clock
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Escalation, EscalationStatus
@@ -41,6 +42,22 @@ class CaseDesk:
             )
         edited = edited_email(held["args"], subject=subject, body=body)
         return self.decisions.approve(case_id, by, edited_args=edited)
+
+    def read_case(
+        self, case_id: int, by: Person, answer: str, *, note: str = "", **given: str
+    ) -> Decision:
+        """A person's one-click reading of a reading case's message; ``given`` holds what
+        they filled in (promised_date, amount, reason, address) over the prefilled values."""
+        case = self.case(case_id)
+        if case is None:
+            return Decision(case_id, "read", Outcome.NOT_FOUND, f"No case #{case_id}.")
+        if case.reading is None:
+            return Decision(case_id, "read", Outcome.REFUSED, "This case is not a reading case.")
+        try:
+            finding = answer_finding(answer, case.reading, **given)
+        except ValueError as exc:
+            return Decision(case_id, "read", Outcome.REFUSED, f"{exc}.")
+        return self.decisions.read_as(case_id, by, finding, note=note)
 
     def queue(self) -> tuple[list[Case], list[Case]]:
         with open_session(self.engine) as session:

@@ -23,8 +23,10 @@ from recoup.approvals.choices import (
     stops_outreach,
     waiting_to,
 )
+from recoup.approvals.reading import Suggestion
 from recoup.clock import as_utc
-from recoup.ledger.models import EscalationStatus
+from recoup.ledger.models import DisputeReason, EscalationStatus
+from recoup.money import from_cents
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STYLESHEET = TEMPLATES_DIR / "approvals.css"
@@ -236,6 +238,34 @@ def _held(held: HeldAction, heading: str) -> Html:
 
 
 def _decide(case: Case, csrf: str) -> Html:
+    if case.reading is not None:
+        return join([reading_answers(case, case.reading, csrf), _decide_held(case, csrf)])
+    return _decide_held(case, csrf)
+
+
+def reading_answers(case: Case, suggested: Suggestion, csrf: str) -> Html:
+    """One form per answer, prefilled with what the reader found."""
+    reasons = join(
+        Html(
+            f'        <option value="{reason.value}"'
+            f"{' selected' if reason is suggested.dispute_reason else ''}>"
+            f"{escape(_label(reason.value))}</option>"
+        )
+        for reason in DisputeReason
+    )
+    return render(
+        "reading_decide.html",
+        id=case.id,
+        csrf=csrf,
+        promised_date=suggested.promised_date.isoformat() if suggested.promised_date else "",
+        amount=str(from_cents(suggested.amount_cents)) if suggested.amount_cents else "",
+        currency=case.account.currency if case.account else "",
+        reasons=reasons,
+        address=suggested.redirect_email or "",
+    )
+
+
+def _decide_held(case: Case, csrf: str) -> Html:
     """One note field and a button per choice, the recommended one first (the default)."""
     offered = choices(case)
     buttons = [choice for choice in offered if choice.action is not Action.EDIT]

@@ -156,6 +156,18 @@ class ApprovalsPage:
                 decision = await run_in_threadpool(
                     self.desk.decisions.take_over, case_id, by, note=note
                 )
+            elif action == "read":
+                decision = await run_in_threadpool(
+                    self.desk.read_case,
+                    case_id,
+                    by,
+                    str(form.get("answer", "")),
+                    note=note,
+                    **{
+                        name: str(form.get(name, ""))[:NOTE_CHARS]
+                        for name in ("promised_date", "amount", "reason", "address")
+                    },
+                )
             elif action == "release":
                 decision = await run_in_threadpool(
                     self.desk.decisions.release, case_id, by, note=note

@@ -35,6 +35,7 @@ from recoup.approvals.blocks import (
     edit_modal,
     editable_in_slack,
     modal_metadata,
+    read_choice,
     reject_modal,
 )
 from recoup.approvals.decisions import Channel, Decision, Person
@@ -87,6 +88,11 @@ class SlackInteractivity:
         if not actions:
             return Response(status_code=200)
         action = actions[0]
+        container = payload.get("container") or {}
+        channel = container.get("channel_id") or (payload.get("channel") or {}).get("id", "")
+        read = read_choice(action)
+        if read is not None:
+            return self._read_action(app, payload, read, str(channel))
         case_id = row_id(action.get("value", ""))
         if case_id is None:
             return Response("no such case", status_code=404)
@@ -112,6 +118,26 @@ class SlackInteractivity:
             str(payload.get("trigger_id", "")),
         )
         return Response(status_code=200, background=task)
+
+    def _read_action(
+        self, app: Starlette, payload: dict[str, Any], read: tuple[str, str, str], channel: str
+    ) -> Response:
+        answer, raw_id, reason = read
+        case_id = row_id(raw_id)
+        if case_id is None:
+            return Response("no such case", status_code=404)
+        task = BackgroundTask(
+            self._slack_read, app, case_id, _slack_person(payload), channel, answer, reason
+        )
+        return Response(status_code=200, background=task)
+
+    async def _slack_read(
+        self, app: Starlette, case_id: int, person: Person, channel: str, answer: str, reason: str
+    ) -> None:
+        decision = await run_in_threadpool(
+            lambda: self.desk.read_case(case_id, person, answer, reason=reason)
+        )
+        await _answer_in_slack(app.state.notifier, decision, person, channel)
 
     def _view_submission(self, app: Starlette, payload: dict[str, Any]) -> Response:
         view = payload.get("view") or {}

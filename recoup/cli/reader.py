@@ -49,6 +49,26 @@ def train(
     console.print(f"wrote {output} ({len(data):,} bytes) from {len(replies):,} replies")
 
 
+@app.command("corrections")
+def corrections_command(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="The JSONL file to write.")],
+) -> None:
+    """Write the readings people gave in reading cases as labelled replies (JSONL), for
+    `recoup reader train --with-corrections --corrections FILE`."""
+    from recoup.approvals.corrections import labelled_corrections
+    from recoup.cli.workspace import open_workspace
+    from recoup.ledger.db import session as open_session
+
+    workspace = open_workspace(ctx.obj if isinstance(ctx.obj, Path) else None)
+    with open_session(workspace.engine) as session:
+        replies = labelled_corrections(session)
+    lines = [reply.model_dump_json(by_alias=True, exclude_none=True) for reply in replies]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    console.print(f"wrote {len(lines)} corrected readings to {out}")
+
+
 @app.command("eval")
 def evaluate_command(
     split: Annotated[str, typer.Option("--split", help="train, dev or test.")] = "dev",

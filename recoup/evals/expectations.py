@@ -31,6 +31,7 @@ from recoup.evals.scenario import (
     PromiseLogged,
     Reminded,
     Replied,
+    SecurityCase,
 )
 from recoup.ledger.models import Contact, EscalationCategory
 
@@ -152,6 +153,32 @@ def _escalated(o: Observation, e: Escalated) -> tuple[bool, str]:
         return True, f"escalated ({e.category.value})"
     others = sorted({x.category for x in o.escalations_of(ref)})
     return False, f"no {e.category.value} escalation" + (f" (had {others})" if others else "")
+
+
+def _security_case(o: Observation, e: SecurityCase) -> tuple[bool, str]:
+    since = _arrival(o, e.message)
+    arrival = o.arrived(e.message)
+    db_id = arrival.db_id if arrival else None
+    ref = _customer_of(o, e.message, None)
+    cases = [
+        x
+        for x in o.escalations_of(ref)
+        if x.category == "security" and as_utc(x.created_at) >= since
+    ]
+    if not cases:
+        others = sorted({x.category for x in o.escalations_of(ref)})
+        return False, "no security case" + (f" (had {others})" if others else "")
+    if e.flag is not None and not any(e.flag in x.reason for x in cases):
+        return False, f"security case #{cases[0].id} does not name {e.flag}"
+    acted = [
+        kind
+        for kind, rows in (("promise", o.promises), ("dispute", o.disputes))
+        for row in rows
+        if db_id is not None and row.message_id == db_id
+    ]
+    if acted:
+        return False, f"acted on the flagged message ({acted[0]} logged)"
+    return True, f"security case #{cases[0].id}, nothing acted on"
 
 
 def _not_escalated(o: Observation, e: NotEscalated) -> tuple[bool, str]:
@@ -331,6 +358,7 @@ _CHECKS: dict[type, Callable[[Observation, Any], tuple[bool, str]]] = {
     DisputeResolved: _dispute_resolved,
     PromiseLogged: _promise,
     Escalated: _escalated,
+    SecurityCase: _security_case,
     NotEscalated: _not_escalated,
     NoOutreach: _no_outreach,
     CopySent: _copy,

@@ -22,6 +22,7 @@ METRICS: tuple[tuple[str, str, str, bool | None], ...] = (
     ("dso_days", "DSO, countback (days, mean)", "num", False),
     ("add_days", "ADD (days, mean)", "num", False),
     ("escalation_rate", "Escalation rate (accounts)", "share", None),
+    ("reading_case_share", "Replies sent to a person to read", "share", None),
     ("resolved_without_escalation_share", "Resolved without escalation", "share", True),
     ("promise_kept_rate", "Promise kept rate", "share", True),
     ("expectations_met_pct", "Expectations met (%)", "pct", True),

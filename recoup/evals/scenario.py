@@ -57,6 +57,11 @@ class Intent(StrEnum):
     LEGAL_THREAT = "legal_threat"
     HOSTILE = "hostile"
     INJECTION = "injection"
+    # A bank-detail change, a look-alike sender, a claimed approval: a person checks it.
+    FRAUD = "fraud"
+    STALL = "stall"
+    WRITE_OFF_CLAIM = "write_off_claim"
+    ACKNOWLEDGEMENT = "acknowledgement"
     UNKNOWN = "unknown"
 
 
@@ -365,6 +370,15 @@ class Escalated(_Expectation):
     customer: str | None = None
 
 
+class SecurityCase(_Expectation):
+    """A security case opened for message ``message`` (naming ``flag`` when given), and
+    nothing done on its strength: no promise and no dispute logged from it."""
+
+    type: Literal["security_case"]
+    message: str
+    flag: Literal["bank_change", "lookalike_domain", "claimed_approval", "injection"] | None = None
+
+
 class NotEscalated(_Expectation):
     type: Literal["not_escalated"]
     customer: str | None = None
@@ -478,6 +492,7 @@ Expectation = Annotated[
     | DisputeResolved
     | PromiseLogged
     | Escalated
+    | SecurityCase
     | NotEscalated
     | NoOutreach
     | CopySent

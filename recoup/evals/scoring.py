@@ -45,6 +45,9 @@ class RunScore(BaseModel):
     escalation_rate: float
     resolved_without_escalation: int
     resolved_without_escalation_share: float
+    # Customer replies that arrived, and how many went to a person as reading cases.
+    replies: int = 0
+    reading_cases: int = 0
     promises_kept: int
     promises_broken: int
     expectations: list[ExpectationResult]
@@ -179,6 +182,8 @@ def score(simulation: Simulation, *, repeat: int = 0) -> RunScore:
         escalation_rate=round(len(escalated) / len(accounts), 4),
         resolved_without_escalation=len(resolved),
         resolved_without_escalation_share=round(len(resolved) / len(accounts), 4),
+        replies=sum(1 for row in o.inbound_rows.values() if row.auto_kind is None),
+        reading_cases=sum(1 for e in o.escalations if e.category == "reading"),
         promises_kept=sum(1 for p in o.promises if p.status == PromiseStatus.KEPT.value),
         promises_broken=sum(1 for p in o.promises if p.status == PromiseStatus.BROKEN.value),
         expectations=check_expectations(o),
@@ -210,6 +215,7 @@ class Aggregate(BaseModel):
     dso_days: float | None
     add_days: float | None
     escalation_rate: float | None
+    reading_case_share: float | None = None
     resolved_without_escalation_share: float | None
     promise_kept_rate: float | None
     expectations: int
@@ -276,6 +282,7 @@ def aggregate(contender: str, runs: list[RunScore]) -> Aggregate:
         dso_days=round(mean(dso), 2) if dso else None,
         add_days=round(mean(add), 2) if add else None,
         escalation_rate=_ratio(sum(r.escalated_accounts for r in runs), accounts),
+        reading_case_share=_ratio(sum(r.reading_cases for r in runs), sum(r.replies for r in runs)),
         resolved_without_escalation_share=_ratio(
             sum(r.resolved_without_escalation for r in runs), accounts
         ),

@@ -24,6 +24,7 @@ from recoup.guardrails.rules import (
     holds,
     ledger_calls,
     pause,
+    risk,
     tone,
 )
 from recoup.guardrails.verdict import ALLOW, Verdict, VerdictKind, needs_approval
@@ -35,10 +36,12 @@ OUTREACH_RULES: tuple[Rule, ...] = (
     pause.global_pause,
     pause.account_pause,
     pause.blocking_escalation,
+    risk.security_case,
     contact.recipients,
     contact.reminder_role,
     content.invoices_exist,
     holds.invoices_on_hold,
+    risk.reading_hold,
     escalation.forced_escalation,
     contact.quiet_hours,
     contact.frequency,
@@ -50,8 +53,12 @@ OUTREACH_RULES: tuple[Rule, ...] = (
 
 RULES: dict[str, Sequence[Rule]] = {
     "send_email": OUTREACH_RULES,
-    "log_promise": (ledger_calls.promise_terms, concessions.conditional_promise),
-    "open_dispute": (ledger_calls.dispute_target,),
+    "log_promise": (
+        risk.flagged_source,
+        ledger_calls.promise_terms,
+        concessions.conditional_promise,
+    ),
+    "open_dispute": (risk.flagged_source, ledger_calls.dispute_target),
     "schedule_followup": (ledger_calls.followup_date,),
     "update_contact": (contact.contact_change,),
     "escalate": (),

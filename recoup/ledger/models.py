@@ -284,12 +284,28 @@ class Message(SQLModel, table=True):
     intent: str | None = Field(default=None, max_length=32)
     auto_kind: str | None = Field(default=None, max_length=16)
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Inbound: the reader's risk signals, flag -> the words that raised it (see recoup.reader.risk).
+    risk_flags: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime
     sent_at: datetime | None = None
     attempts: int = 0
     next_attempt_at: datetime | None = None
     last_error: str | None = Field(default=None, max_length=1000)
     run_id: int | None = Field(default=None, foreign_key="agentrun.id")
+
+
+class ReadingCorrection(SQLModel, table=True):
+    """How a person read a customer message in a reading case: a labelled example."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    escalation_id: int | None = Field(default=None, foreign_key="escalation.id")
+    intent: str = Field(max_length=32)
+    # The corrected finding (recoup.reader.Finding as JSON).
+    finding: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    decided_by: str = Field(max_length=120)
+    created_at: datetime
 
 
 class Event(SQLModel, table=True):

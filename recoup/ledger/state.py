@@ -34,6 +34,9 @@ from recoup.ledger.models import (
 from recoup.ledger.names import personal_name
 
 MESSAGE_PREVIEW_CHARS = 400
+# The evidence ``recoup.reader.risk`` gives for a flag only its learned model raised: such a
+# flag is shown, but a security case needs a flag a precise rule raised, with the words.
+LEARNED_ONLY_EVIDENCE = "read by the model"
 RECENT_MESSAGES = 5
 RECENT_PAYMENTS = 20
 
@@ -279,12 +282,16 @@ class MessageView(BaseModel):
     text: str
     intent: str | None
     tone: str | None = None
+    # Risk signals found in an inbound message: flag -> the words that raised it.
+    risk_flags: dict[str, str] = {}
 
 
 class EscalationView(BaseModel):
     id: int
     category: str
     reason: str
+    invoice_numbers: list[str] = []
+    opened_at: datetime | None = None
 
 
 class AccountState(BaseModel):
@@ -375,7 +382,13 @@ def account_state(account: Account, *, now: datetime, grace_days: int) -> Accoun
         last_inbound_at=customer.last_inbound_at,
         touches_last_7_days=len(account.touches),
         open_escalations=[
-            EscalationView(id=e.id or 0, category=e.category, reason=e.reason[:200])
+            EscalationView(
+                id=e.id or 0,
+                category=e.category,
+                reason=e.reason[:200],
+                invoice_numbers=list(e.invoice_numbers or []),
+                opened_at=e.created_at,
+            )
             for e in account.open_escalations
         ],
         paused_until=customer.paused_until,
@@ -406,7 +419,18 @@ def _message_view(message: Message) -> MessageView:
         text=_preview(message.text),
         intent=message.intent,
         tone=message.tone,
+        risk_flags=dict(message.risk_flags or {}),
     )
+
+
+def security_signals(flags: dict[str, str] | None) -> dict[str, str]:
+    """The risk flags that open a security case: those a precise rule raised, with the
+    customer's words as evidence."""
+    return {
+        flag: evidence
+        for flag, evidence in (flags or {}).items()
+        if evidence and evidence != LEARNED_ONLY_EVIDENCE
+    }
 
 
 def _preview(text: str) -> str:

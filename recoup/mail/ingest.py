@@ -32,6 +32,7 @@ from sqlmodel import Session, col, select
 from recoup.ledger import audit
 from recoup.ledger.events import event
 from recoup.ledger.models import (
+    Contact,
     Customer,
     Direction,
     Escalation,
@@ -59,6 +60,7 @@ from recoup.mail.parse import (
 )
 from recoup.mail.undeliverable import mark_undeliverable
 from recoup.policy import Policy
+from recoup.reader.risk import assess
 
 log = structlog.get_logger(__name__)
 
@@ -183,6 +185,7 @@ def _store(
     message = _message_row(parsed, message_id, match, now)
     if parsed.auto_kind is AutoKind.BOUNCE:
         return _bounce(session, parsed, message, match, now=now, policy=policy)
+    message.risk_flags = risk_flags(session, parsed, match.customer_id)
     session.add(message)
     session.flush()
     if parsed.auto_kind is AutoKind.AUTO_REPLY:
@@ -216,6 +219,22 @@ def _store(
     return IngestResult(
         IngestStatus.STORED, message.id, match.customer_id, match.describe(), message.status
     )
+
+
+def risk_flags(session: Session, parsed: ParsedMail, customer_id: int | None) -> dict[str, str]:
+    """The reader's risk signals for one message (flag -> the words that raised it), judged
+    against the domains of the account's contacts."""
+    domains: set[str] = set()
+    if customer_id is not None:
+        addresses = session.exec(select(Contact.email).where(Contact.customer_id == customer_id))
+        domains = {address.rpartition("@")[2].lower() for address in addresses if "@" in address}
+        customer = session.get(Customer, customer_id)
+        if customer is not None and customer.email_domain:
+            domains.add(customer.email_domain.lower())
+    risk = assess(
+        parsed.text, subject=parsed.subject, sender=parsed.from_addr, customer_domains=domains
+    )
+    return dict(risk.evidence)
 
 
 def _message_row(parsed: ParsedMail, message_id: str, match: MatchResult, now: datetime) -> Message:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from recoup.offline.cadence import cadence_plan
+from recoup.offline.cases import case_actions, case_plan, set_aside
 from recoup.offline.compose import Writer
+from recoup.offline.corrections import corrected_items
 from recoup.offline.dispute_endings import outcome_letters
 from recoup.offline.ledger_plan import ledger_actions
 from recoup.offline.outreach import reply_plan
@@ -57,24 +59,35 @@ def _next_move(conv: Conversation) -> Move:
         return Move(text=summarize(conv, state.customer))
     here = Situation.of(conv, state)
     writer = Writer(state, *conv.signature())
-    fresh = bool(conv.customer_emails)
+    # A person's reading of a message (a decided reading case) is acted on like a fresh one.
+    corrected = corrected_items(conv.events, state)
+    fresh = bool(conv.customer_emails) or bool(corrected)
     items = (
-        read_trigger_emails(conv.customer_emails, state)
+        [*read_trigger_emails(conv.customer_emails, state), *corrected]
         if fresh
         else deferred_items(conv.events, state)
     )
+    items, cases = set_aside(items, here)
     outcomes = ledger_outcomes(conv) if fresh else None
     written = conv.has_phase(OUTREACH) or conv.has_phase(REPAIR)
     if not written and fresh and not conv.has_phase(LEDGER):
-        planned = ledger_actions(items, here)
+        planned = [
+            *case_actions(cases, here),
+            *(tag(p.action, p.item) for p in ledger_actions(items, here)),
+        ]
         if planned:
-            return Move(LEDGER, [tag(p.action, p.item) for p in planned])
+            return Move(LEDGER, planned)
     if not written and not items:
         letters = outcome_letters(here, writer)
         if letters:
             return Move(OUTREACH, letters)
     if not written:
-        plan = reply_plan(items, outcomes, here, writer) if items else cadence_plan(here, writer)
+        if cases:
+            plan = case_plan(cases, here, writer)
+        elif items:
+            plan = reply_plan(items, outcomes, here, writer)
+        else:
+            plan = cadence_plan(here, writer)
         if plan.actions:
             return Move(OUTREACH, plan.actions)
         return Move(text=summarize(conv, state.customer, _joined(plan.note, _ignored(items))))

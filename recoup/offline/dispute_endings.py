@@ -12,7 +12,7 @@ from recoup.ledger.models import DisputeOutcome, EventKind
 from recoup.offline.cadence import followup
 from recoup.offline.compose import Writer
 from recoup.offline.dates import in_days
-from recoup.offline.prior import DEFAULT_FOLLOWUP_DAYS
+from recoup.offline.prior import policy
 from recoup.offline.protocol import Action
 from recoup.offline.recipients import primary_contact
 from recoup.offline.situation import Situation
@@ -95,6 +95,6 @@ def outcome_letters(here: Situation, writer: Writer) -> list[Action]:
             args["reply_to_message_id"] = ended.message_id
         letters.append(Action("send_email", args, OUTCOME))
         if ended.outcome is DisputeOutcome.REJECTED and invoice is not None:
-            day = in_days(here.conv.today, DEFAULT_FOLLOWUP_DAYS)
+            day = in_days(here.conv.today, policy().cadence.default_followup_days)
             letters.append(followup(day, f"collect {ended.invoice}: its dispute was rejected"))
     return letters

@@ -20,6 +20,7 @@ from recoup.offline.prior import large_balance_cents
 from recoup.offline.protocol import Action
 from recoup.offline.readings import Item
 from recoup.offline.situation import Situation
+from recoup.offline.stalls import write_off_case
 from recoup.reader import CopyKind, Intent
 
 PROMISE = "promise"
@@ -182,6 +183,8 @@ def _other(item: Item, here: Situation, disputed: set[str], items: list[Item]) -
     intent = item.intent
     if intent is Intent.PROMISE:
         return _promise(item, here, disputed, items)
+    if intent is Intent.WRITE_OFF_CLAIM:
+        return write_off_case(item, here)
     if intent is Intent.COPY_REQUEST and CopyKind.TAX_FORM in finding.copy_kinds:
         return _escalation(
             item,

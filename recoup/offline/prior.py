@@ -36,3 +36,13 @@ def policy_in_force(stated: Policy | None) -> Iterator[Policy]:
 def large_balance_cents() -> int:
     """Above this, a balance gone quiet or unclear goes to a person."""
     return policy().escalation.large_balance_cents
+
+
+def unsure_hold_days() -> int:
+    """How long outreach waits on a reply the reader could not read with confidence."""
+    return policy().reader.unsure_hold_days
+
+
+def stall_followup_days() -> int:
+    """When a stall without a date is followed up."""
+    return policy().reader.stall_followup_days

@@ -7,7 +7,7 @@ week) comes back through the follow-up it left, which names the message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ import structlog
 
 from recoup.clock import as_utc, local_time
 from recoup.ledger.models import Direction, EventKind
-from recoup.ledger.state import AccountState
+from recoup.ledger.state import AccountState, security_signals
 from recoup.mail.autoreply import AutoKind, find_redirect
 from recoup.reader import Finding, Intent, read_reply
 
@@ -36,6 +36,10 @@ class Item:
     subject: str
     finding: Finding
     injection_suspected: bool = False
+    # The message's security signals (flag -> words): nothing it asks for is done.
+    risk: dict[str, str] = field(default_factory=dict)
+    # Why the reader was unsure of the message, when it was: a person reads it.
+    unsure_why: str | None = None
 
     @property
     def intent(self) -> Intent:
@@ -46,19 +50,17 @@ def read_trigger_emails(emails: list[dict[str, Any]], state: AccountState) -> li
     items: list[Item] = []
     for email in emails:
         received = email.get("received_at")
-        items.extend(
-            _read(
-                message_id=int(email.get("message_id") or 0),
-                sender=str(email.get("from") or ""),
-                subject=str(email.get("subject") or ""),
-                text=str(email.get("text") or ""),
-                auto_kind=email.get("auto_kind"),
-                state=state,
-                today=_local_day(datetime.fromisoformat(received), state)
-                if received
-                else state.today,
-            )
+        read = _read(
+            message_id=int(email.get("message_id") or 0),
+            sender=str(email.get("from") or ""),
+            subject=str(email.get("subject") or ""),
+            text=str(email.get("text") or ""),
+            auto_kind=email.get("auto_kind"),
+            state=state,
+            today=_local_day(datetime.fromisoformat(received), state) if received else state.today,
         )
+        risk = security_signals(email.get("risk_flags"))
+        items.extend(replace(item, risk=risk) for item in read)
     return items
 
 
@@ -74,18 +76,18 @@ def deferred_items(events: list[dict[str, Any]], state: AccountState) -> list[It
     items: list[Item] = []
     for message in reversed(state.recent_messages):
         if message.id in wanted and message.direction == Direction.INBOUND.value:
-            items.extend(
-                _read(
-                    message_id=message.id,
-                    sender=message.from_addr,
-                    subject=message.subject,
-                    text=message.text,
-                    auto_kind=None,
-                    state=state,
-                    # Read as of its arrival, so "Friday" means the Friday it meant then.
-                    today=_local_day(message.at, state),
-                )
+            read = _read(
+                message_id=message.id,
+                sender=message.from_addr,
+                subject=message.subject,
+                text=message.text,
+                auto_kind=None,
+                state=state,
+                # Read as of its arrival, so "Friday" means the Friday it meant then.
+                today=_local_day(message.at, state),
             )
+            risk = security_signals(message.risk_flags)
+            items.extend(replace(item, risk=risk) for item in read)
     return items
 
 
@@ -103,7 +105,9 @@ def _read(
         return [Item(message_id, sender, subject, _finding(Intent.BOUNCE, "delivery failure"))]
     known = {inv.number: inv.open_cents for inv in state.open_invoices}
     try:
-        reading = read_reply(text, subject=subject, today=today, known_invoices=known)
+        reading = read_reply(
+            text, subject=subject, today=today, known_invoices=known, currency=state.currency
+        )
     except Exception:  # one unreadable email must not stall the account: a person reads it
         log.warning("reply_unreadable", message_id=message_id, exc_info=True)
         return [Item(message_id, sender, subject, _finding(Intent.UNKNOWN, "unreadable"))]
@@ -116,8 +120,9 @@ def _read(
         findings.extend(_auto_redirect(reading.of(Intent.WRONG_CONTACT), text))
     if not reading.has(Intent.OPT_OUT):
         findings = _explicit_opt_out(findings, text)
+    unsure = (reading.unsure_why or "the reader is not confident") if reading.unsure else None
     return [
-        Item(message_id, sender, subject, finding, reading.injection_suspected)
+        Item(message_id, sender, subject, finding, reading.injection_suspected, unsure_why=unsure)
         for finding in findings
     ]
 

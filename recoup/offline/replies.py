@@ -23,6 +23,12 @@ from recoup.offline.protocol import Action, CallRecord
 from recoup.offline.readings import Item
 from recoup.offline.recipients import reply_contact
 from recoup.offline.situation import Situation
+from recoup.offline.stalls import (
+    stall_followup_day,
+    stall_followup_reason,
+    stall_section,
+    write_off_section,
+)
 from recoup.reader import CopyKind, Intent
 
 REPLY = "reply"
@@ -33,7 +39,14 @@ DEFAULT_PLAN_INSTALLMENTS = 3
 MAX_PLAN_INSTALLMENTS = 120
 SILENCING = frozenset({Intent.INSOLVENCY, Intent.LEGAL_THREAT, Intent.HOSTILE})
 _NO_REPLY = frozenset(
-    {Intent.OUT_OF_OFFICE, Intent.BOUNCE, Intent.WRONG_CONTACT, Intent.OPT_OUT, *SILENCING}
+    {
+        Intent.OUT_OF_OFFICE,
+        Intent.BOUNCE,
+        Intent.WRONG_CONTACT,
+        Intent.OPT_OUT,
+        Intent.ACKNOWLEDGEMENT,
+        *SILENCING,
+    }
 )
 
 
@@ -172,8 +185,22 @@ def _answer_item(
         else:
             day = in_days(here.conv.today, AWAY_DEFAULT_DAYS)
         answer.away_until = max(answer.away_until or day, day)
+    elif intent in (Intent.STALL, Intent.WRITE_OFF_CLAIM):
+        _soft(answer, item, here, writer)
     elif intent is Intent.UNKNOWN and here.state.balance_cents <= large_balance_cents():
         _account_overview(answer, "settle_question", here, writer)
+
+
+def _soft(answer: Answer, item: Item, here: Situation, writer: Writer) -> None:
+    """A stall asks for a date and looks again soon; a claimed write-off is not argued."""
+    if item.intent is Intent.STALL:
+        section, invoices = stall_section(item, here, writer)
+        answer.followups.append((stall_followup_day(here), stall_followup_reason(item)))
+    else:
+        section, invoices = write_off_section(item, here, writer)
+        here.claimed_paid.update(invoices)
+    answer.sections.append(section)
+    answer.invoices.extend(invoices)
 
 
 def _promise(

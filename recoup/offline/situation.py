@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from recoup.clock import as_utc
 from recoup.guardrails.rules.pause import BLOCKING_CATEGORIES
 from recoup.guardrails.timing import next_touch_allowed
-from recoup.ledger.models import Direction, EventKind
+from recoup.ledger.models import Direction, EscalationCategory, EventKind
 from recoup.ledger.state import AccountState, InvoiceView
 from recoup.offline.dates import first_followup_day, quiet_now
-from recoup.offline.prior import policy
+from recoup.offline.prior import policy, unsure_hold_days
 from recoup.offline.protocol import Conversation
 
 
@@ -25,6 +25,10 @@ class Situation:
     promised: set[str] = field(default_factory=set)
     claimed_paid: set[str] = field(default_factory=set)
     escalated: set[str] = field(default_factory=set)
+    # What an open reading case holds while a person reads the message: its invoices, or
+    # (``reading_account``) the whole account.
+    reading_held: set[str] = field(default_factory=set)
+    reading_account: bool = False
     emailed_now: bool = False
 
     @classmethod
@@ -41,6 +45,9 @@ class Situation:
                 if 0 < inv.disputed_cents < inv.open_cents
             },
         )
+        for case in state.open_escalations:
+            if case.category == EscalationCategory.READING.value and _holding(case.opened_at, conv):
+                here.hold_for_reading(case.invoice_numbers)
         for call in conv.calls():
             if not call.ok or call.result is None:
                 continue
@@ -54,9 +61,17 @@ class Situation:
                 here.promised.update(str(n) for n in call.result.get("invoices", []))
             elif call.name == "escalate":
                 here.escalated.add(str(call.args.get("category", "")))
+                if call.args.get("category") == EscalationCategory.READING.value:
+                    here.hold_for_reading(list(call.args.get("invoice_numbers") or []))
             elif call.name == "send_email":
                 here.emailed_now = True
         return here
+
+    def hold_for_reading(self, invoices: list[str]) -> None:
+        if invoices:
+            self.reading_held.update(invoices)
+        else:
+            self.reading_account = True
 
     @property
     def now(self) -> datetime:
@@ -73,7 +88,9 @@ class Situation:
         return 0 if invoice.number in self.disputed else invoice.open_cents
 
     def on_hold(self, invoice: InvoiceView) -> bool:
-        return invoice.number in self.disputed | self.promised | self.claimed_paid
+        return (
+            invoice.number in self.disputed | self.promised | self.claimed_paid | self.reading_held
+        )
 
     def actionable(self) -> list[InvoiceView]:
         """Overdue invoices nothing is open about: the ones a reminder may name."""
@@ -86,6 +103,8 @@ class Situation:
         paused = self.state.paused_until
         if paused is not None and as_utc(paused) > self.now:
             return f"the account is paused until {paused:%Y-%m-%d}"
+        if self.reading_account:
+            return "a person is reading the customer's message (reading case)"
         blocking = sorted(self.escalated & BLOCKING_CATEGORIES)
         if blocking:
             return f"an escalation ({', '.join(blocking)}) awaits a person"
@@ -129,3 +148,10 @@ class Situation:
             e.get("kind") == EventKind.FOLLOWUP_DUE.value and note in str(e.get("detail") or "")
             for e in self.conv.events
         )
+
+
+def _holding(opened_at: datetime | None, conv: Conversation) -> bool:
+    """Whether a reading case opened then still holds outreach."""
+    return (
+        opened_at is not None and as_utc(opened_at) + timedelta(days=unsure_hold_days()) > conv.now
+    )

@@ -52,6 +52,8 @@ def test_a_partial_file_keeps_the_defaults_for_what_it_leaves_out(tmp_path: Path
         ("[concessions]\nmax_discount_pct = 150\n", "concessions.max_discount_pct", "100"),
         ("[promises]\nmax_days_ahead = 0\n", "promises.max_days_ahead", "equal to 1"),
         ("[cadence]\nmax_agent_steps = 1\n", "cadence.max_agent_steps", "equal to 2"),
+        ("[reader]\nunsure_hold_days = 0\n", "reader.unsure_hold_days", "equal to 1"),
+        ("[reader]\nstall_followup_days = '3'\n", "reader.stall_followup_days", "quotes"),
         ("contact = 3\n", "contact", "valid dictionary"),
         ("[contact]\nmax_touches_per_week = '3'\n", "contact.max_touches_per_week", "quotes"),
         ("[concessions]\nmax_discount_pct = '5'\n", "concessions.max_discount_pct", "quotes"),

@@ -342,6 +342,7 @@ def _facts(
         "co": main.company.name,
         "co_short": main.company.name.split()[0],
         "domain": main.company.domain,
+        "domain_name": main.company.domain.rsplit(".", 1)[0],
         "me": sender.first,
         "me_last": sender.last,
         "me_full": sender.full,
@@ -626,6 +627,7 @@ def all_cases() -> list[Case]:
         cases_languages,
         cases_promises,
         cases_replies,
+        cases_security,
         cases_signals,
         cases_silence,
     )
@@ -642,6 +644,7 @@ def all_cases() -> list[Case]:
         cases_dispute_ends,
         cases_approvals,
         cases_contacts,
+        cases_security,
     ):
         cases.extend(module.CASES)
     return cases
