@@ -1,7 +1,7 @@
 """Disputes to their end: kind (dispute or deduction), the owner's SLA and reminder, where
 the owner was told, and how the dispute ended
 
-Revision ID: 0004_disputes
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-05 12:40:00
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0004_disputes"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """The write-back queue carries the source fields an act sets (a promised date)
 
-Revision ID: 0004_netsuite
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-05 12:40:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_netsuite"
-down_revision: str | None = "0003"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

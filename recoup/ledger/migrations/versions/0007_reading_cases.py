@@ -1,7 +1,7 @@
 """Risk flags on messages; people's readings of customer messages (reading cases)
 
-Revision ID: 0004_reading_cases
-Revises: 0003
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05 12:40:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0004_reading_cases"
-down_revision: str | None = "0003"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

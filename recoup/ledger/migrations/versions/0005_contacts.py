@@ -1,7 +1,7 @@
 """Contacts: where a contact came from and when it opted out; a promise's successor
 
-Revision ID: 0004_contacts
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-05 12:00:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0004_contacts"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
