@@ -228,6 +228,9 @@ def _relative(compute: Callable[[Day], Window]) -> _Handler:
     return handler
 
 
+_FORTNIGHT_WORDS = frozenset({"quinze", "quince", "quindici"})
+
+
 def _span(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | None:
     count = number_value(match["n"])
     if count is None or count > 400:
@@ -240,6 +243,9 @@ def _span(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | None:
         end = today + datetime.timedelta(days=7 * count)
     elif match.groupdict().get("business") or match.groupdict().get("business2"):
         end = _add_business_days(today, count)
+    elif match["n"] in _FORTNIGHT_WORDS:
+        # "dans quinze jours", "en quince días": a fortnight, not fifteen days.
+        end = today + datetime.timedelta(days=14)
     else:
         end = today + datetime.timedelta(days=count)
     start = today if match.groupdict().get("within") else end
@@ -489,7 +495,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     (
         re.compile(
             r"(?:\b(?:by|on|until|till|before|after|from|due|le|au|du|am|bis|zum|vom|el|al|op|tot"
-            r"|voor|il|entro|per|dal|avant|vor|antes del?|hasta el|para el|prima del)\s+)"
+            r"|voor|il|entro|per|dal|avant|vor|antes del?|hasta el|para el|prima del|em|ate|dia|na"
+            r"|ate o|w dniu|przed)\s+)"
             r"(?P<a>\d{1,2})(?P<sep>/)(?P<b>\d{1,2})(?![\d/])"
         ),
         _numeric_short,
@@ -518,7 +525,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     ),
     (
         re.compile(
-            r"\b(?:mid|middle of|mi|mitte|(?:a )?mediados de|half|medio|(?:a )?meta)\s*-?\s*"
+            r"\b(?:mid|middle of|mi|mitte|(?:a )?mediados de|half|medio|(?:a )?meta"
+            r"|(?:em )?meados de|w polowie|w połowie)\s*-?\s*"
             rf"{_MF}"
         ),
         _month_part(15, 15),
@@ -556,7 +564,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     (
         re.compile(r"\bsous (?P<unit>quinzaine|huitaine)"),
         lambda m, ctx: _same(
-            (ctx.today, ctx.today + datetime.timedelta(days=14 if m["unit"] == "quinzaine" else 7))
+            (ctx.today, ctx.today + datetime.timedelta(days=14 if m["unit"] == "quinzaine" else 8))
         ),
     ),
     (
@@ -636,6 +644,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
         for pattern in (
             rf"\b(?:next|the following|a week on)\s+{_WD}",
             rf"\b{_WD}\s+(?:of\s+)?next week",
+            rf"\bnext week,?\s+(?:on\s+)?{_WD}",
             # British "Friday week": the Friday of next week.
             rf"\b{_WD}\s+week\b",
             rf"\b{_WD}\s+(?:prochain|de la semaine prochaine)",
@@ -670,11 +679,12 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     ),
     (
         re.compile(
-            rf"\b(?:this|this coming|coming|ce|diesen|este|deze|aanstaande|questo|nesta|neste"
+            rf"\b(?:this|this coming|ce|diesen|este|deze|aanstaande|questo|nesta|neste"
             rf"|esta|este)\s+{_WD}"
         ),
         _weekday("this"),
     ),
+    (re.compile(rf"\b(?:the\s+)?(?:coming|upcoming)\s+{_WD}"), _weekday("bare")),
     (re.compile(rf"\b{_WD}"), _weekday("bare")),
     # Day of month alone: "the 15th", "le 15", "am 15.", "el día 20", "op de 15e", "il 20".
     (
@@ -724,6 +734,13 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
         _dom,
     ),
     (re.compile(r"\b(?:do\s+)?dnia\s+(?P<dom>\d{1,2})\b(?![.\d/-])"), _dom),
+    # Dutch "op 23-11": day and month with a hyphen, after a preposition.
+    (
+        re.compile(
+            r"\b(?:op|tot|voor|per|uiterlijk)\s+(?P<a>\d{1,2})(?P<sep>-)(?P<b>\d{1,2})\b(?![-/.]\d)"
+        ),
+        _numeric_short,
+    ),
     (re.compile(r"(?<![\d.,])\b(?P<dom>\d{1,2})-(?:go|ego|tego)\b"), _dom),
     (
         re.compile(r"\b(?:ate o|ate ao|no|ate) dia\s+(?P<dom>\d{1,2})\b(?!\s*(?:de\s+)?[a-z]{3})"),

@@ -67,7 +67,10 @@ def _balance(ctx: Context, invoices: list[str]) -> int | None:
 def _amount_near(
     ctx: Context, start: int, end: int, anchor: int, balance: int | None
 ) -> int | None:
-    amount = nearest(inside(start, end, ctx.amounts), anchor)
+    """The amount of a promise: in the promise's own sentence first, nearest the cue."""
+    sentence_start, sentence_end = _sentence_span(ctx, anchor)
+    own = inside(max(start, sentence_start), min(end, sentence_end), ctx.amounts)
+    amount = nearest(own or inside(start, end, ctx.amounts), anchor)
     if amount is not None:
         return amount.cents
     half = lx.HALF.search(ctx.masked, start, end)
@@ -110,15 +113,28 @@ def _split_region(ctx: Context, start: int, end: int) -> tuple[int, int, int] | 
     return None
 
 
+def _sending_now(ctx: Context, start: int, end: int) -> bool:
+    """ "We're sending $500 today and the rest will follow": a first part still to be paid."""
+    if not inside(start, end, ctx.amounts) or lx.ALREADY_PAID.search(ctx.masked, start, end):
+        return False
+    today = [hit for hit in inside(start, end, ctx.dates) if hit.future[1] == ctx.today]
+    return bool(today or lx.NOW.search(ctx.masked, start, end))
+
+
 def _split_terms(cue: Cue, start: int, end: int, ctx: Context) -> list[Terms] | None:
     region = _split_region(ctx, start, end)
     if region is None:
         return None
     first_start, middle, last_end = region
-    if cue.start >= middle:
+    if cue.start >= middle and not _sending_now(ctx, first_start, middle):
         # "I've sent £600 and the other half follows at month end": only the rest is promised.
         return None
-    paid_first = bool(lx.ALREADY_PAID.search(ctx.masked, first_start, middle))
+    # "Paid €300 already, the rest on Friday"; "the €190 difference we won't pay, the rest
+    # on Friday": only the rest is promised.
+    paid_first = bool(
+        lx.ALREADY_PAID.search(ctx.masked, first_start, middle)
+        or lx.DISPUTED_PART.search(ctx.masked, first_start, middle)
+    )
     later = [
         hit
         for hit in inside(middle, last_end, ctx.dates)
@@ -136,7 +152,12 @@ def _split_terms(cue: Cue, start: int, end: int, ctx: Context) -> list[Terms] | 
     first_amount = _amount_near(ctx, first_start, middle, first_cue.start, balance)
     if first_date is None and first_amount is None:
         return None
-    second_date = max(later[-1].future[1], ctx.today)
+    if lx.PLAN.search(ctx.masked, middle, last_end) or lx.SPREAD.search(
+        ctx.masked, max(first_start, middle - 30), last_end
+    ):
+        # "... and split the remaining $3,037 over four months": the rest is a plan.
+        return [Terms(first_date or ctx.today, first_amount, tuple(invoices), None)]
+    second_date = max(later[0].future[1], ctx.today)
     explicit = inside(middle, last_end, ctx.amounts)
     if explicit:
         second_amount: int | None = explicit[0].cents
@@ -153,13 +174,35 @@ def _split_terms(cue: Cue, start: int, end: int, ctx: Context) -> list[Terms] | 
     ]
 
 
+_PAIR_GAP = re.compile(r"\s*(?:,|:|-)?\s*(?:on|by|until|le|am|el|il|op|em|w|dnia|bis|au|al)?\s*")
+
+
+def _paired_terms(start: int, end: int, ctx: Context) -> list[Terms]:
+    """ "$1,148.23 on February 28, $1,148.23 on March 31 and $1,148.24 on April 30": each
+    amount written just before its own day is a promise of its own."""
+    pairs: list[Terms] = []
+    amounts = inside(start, end, ctx.amounts)
+    for hit in inside(start, end, ctx.dates):
+        if hit.future[1] < ctx.today:
+            continue
+        before = [a for a in amounts if a.end <= hit.start and hit.start - a.end <= 12]
+        if before and _PAIR_GAP.fullmatch(ctx.masked[before[-1].end : hit.start]):
+            pairs.append(Terms(hit.future[1], before[-1].cents))
+    return pairs if len(pairs) >= 2 else []
+
+
 def promise_terms(cue: Cue, start: int, end: int, ctx: Context) -> list[Terms]:
     """The commitments a promise cue makes in text[start:end]: one, or two when it is split
-    into a part now and the rest later."""
+    into a part now and the rest later, or one for each amount written with its own day."""
     sentence_start, sentence_end = _sentence_span(ctx, cue.start)
     split = _split_terms(cue, min(start, sentence_start), max(end, sentence_end), ctx)
     if split:
         return split
+    paired = _paired_terms(min(start, sentence_start), max(end, sentence_end), ctx)
+    if paired:
+        invoices = tuple(dict.fromkeys(hit.number for hit in inside(start, end, ctx.invoices)))
+        condition = condition_in(ctx, sentence_start, sentence_end)
+        return [Terms(t.date, t.amount_cents, invoices, condition) for t in paired]
     invoices = list(dict.fromkeys(hit.number for hit in inside(start, end, ctx.invoices)))
     balance = _balance(ctx, invoices)
     return [
@@ -333,17 +376,23 @@ class DisputeTerms:
     invoices: tuple[str, ...] = ()
 
 
-def _paragraph(ctx: Context, position: int) -> tuple[int, int]:
-    """The dispute's sentence and the ones after it, up to a paragraph break."""
+def _paragraph(ctx: Context, position: int, paragraphs: int = 1) -> tuple[int, int]:
+    """The dispute's sentence and the ones after it, up to a paragraph break (or more)."""
     start, end = _sentence_span(ctx, position)
-    brk = _PARAGRAPH_BREAK.search(ctx.masked, end)
-    return start, brk.start() if brk else len(ctx.masked)
+    for _ in range(paragraphs):
+        brk = _PARAGRAPH_BREAK.search(ctx.masked, end)
+        if brk is None:
+            return start, len(ctx.masked)
+        end = brk.end()
+    return start, end
 
 
 def disputed_part(ctx: Context, position: int, invoices: list[str]) -> int | None:
     """The part of the invoice a dispute is about, when it names one ("the difference is
     €96", "VAT (€39.36)"); None when it is about the whole invoice."""
-    start, end = _paragraph(ctx, position)
+    named = [hit.start for hit in ctx.invoices if hit.number in invoices and hit.start < position]
+    start = _sentence_span(ctx, min([position, *named]))[0]
+    end = _paragraph(ctx, position, paragraphs=2)[1]
     balance = _balance(ctx, invoices) if invoices else None
     marked: list[int] = []
     plain: list[int] = []

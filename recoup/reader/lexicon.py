@@ -1116,6 +1116,41 @@ REASONS_WEAK: dict[DisputeReason, re.Pattern[str]] = {
     ),
 }
 
+# Portuguese and Polish reasons, and quality wording that names no defect word.
+_MORE_REASONS: dict[DisputeReason, str] = {
+    DisputeReason.PRICE: (
+        r"\b(?:preco|precos|valor errado|valor incorreto|cobrado a mais|cobraram a mais"
+        r"|acima do (?:orcamento|combinado|acordado)|cena|ceny|cenie|zawyzon\w*|zawyżon\w*"
+        r"|niezgodn\w* z (?:oferta|ofertą|umowa|umową|zamowieniem))\b"
+    ),
+    DisputeReason.QUANTITY: (
+        r"\b(?:quantidade|unidades a mais|recebemos apenas|recebemos so|faltaram|faltando"
+        r"|ilosc|ilość|otrzymalismy tylko|otrzymaliśmy tylko|brakowalo|brakowało|brakuje|szt\.?"
+        r" zamiast)\b"
+    ),
+    DisputeReason.DAMAGED: (
+        r"\b(?:avariad[oa]s?|danificad[oa]s?|quebrad[oa]s?|amassad[oa]s?|uszkodzon\w*"
+        r"|zniszczon\w*|rozbit\w*|połaman\w*|polaman\w*)\b"
+    ),
+    DisputeReason.DUPLICATE: (
+        r"\b(?:duplicad[oa]|cobrad[oa] duas vezes|em duplicidade|invoiced (?:\w+ ){0,3}twice"
+        r"|billed (?:\w+ ){0,3}twice|charged (?:\w+ ){0,3}twice|podwojn\w*|podwójn\w*"
+        r"|zafakturowan\w* dwukrotnie)\b"
+    ),
+    DisputeReason.QUALITY: (
+        r"\b(?:failed (?:our |the )?(?:\w+ )?(?:inspection|quality|test)|non-?conformance"
+        r"|not fit for purpose|substandard|done badly|poorly done|fatto male|fatti male"
+        r"|mal fatto|defeituos[oa]s?|com defeito|ma qualidade|wadliw\w*|wada|wady|usterk\w*"
+        r"|niskiej jakosci|niskiej jakości)\b"
+    ),
+    DisputeReason.MISSING_PO: (
+        r"\b(?:sem (?:o )?(?:numero do )?pedido de compra|brak (?:numeru )?zamowienia"
+        r"|brak (?:numeru )?zamówienia)\b"
+    ),
+}
+for _reason, _extra in _MORE_REASONS.items():
+    REASONS_STRONG[_reason] = _re(f"(?:{REASONS_STRONG[_reason].pattern})|(?:{_extra})")
+
 # A "duplicate" someone asks to be sent is a copy, not a double charge.
 DUPLICATE_AS_COPY = _re(
     r"\b(?:send|provide|resend|issue|need|want|require|request|enviar|envienos|inviare|inviarci"
@@ -2099,4 +2134,13 @@ TAX_DISPUTE = _re(
     r"|btw[- ]tarief|inversione contabile|reverse charge|aliquota iva|iva non dovuta"
     r"|autoliquidacao|taxa de iva|aliquota errada|odwrotne obciazenie|odwrotne obciążenie"
     r"|stawk[aeiy] vat|stawkę vat)\b"
+)
+
+# "Spread the rest over four months", "in drei Raten": what follows is a plan, not a day.
+SPREAD = _re(
+    r"\b(?:over|across|during) (?:the (?:next|following|coming) )?(?:\w+ )?(?:months?|weeks?)\b"
+    r"|\b(?:in|en|em|w|op|a) (?:\w+ )?(?:instal?lments?|monthly payments|raten|mensualites"
+    r"|cuotas|plazos|termijnen|rate|rat(?:ach)?|parcelas|prestacoes)\b"
+    r"|\b(?:spread|split|stagger|staffeln|etaler|fraccionar|spreiden|rateizzare|parcelar"
+    r"|rozlozyc|rozłożyć)\b"
 )

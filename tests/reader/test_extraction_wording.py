@@ -104,6 +104,11 @@ def test_a_distance_is_not_money():
         ("in two weeks", "en", D(2026, 12, 17)),
         ("on coming Tuesday", "en", D(2026, 12, 8)),
         ("the last working day of the month", "en", D(2026, 12, 31)),
+        ("sous huitaine", "fr", D(2026, 12, 11)),
+        ("dans quinze jours", "fr", D(2026, 12, 17)),
+        ("em meados de janeiro", "pt", D(2027, 1, 15)),
+        ("we betalen op 14-12", "nl", D(2026, 12, 14)),
+        ("next week on Wednesday", "en", D(2026, 12, 9)),
     ],
 )
 def test_relative_and_local_dates(text, language, expected):
@@ -318,3 +323,48 @@ def test_the_reason_belongs_to_the_disputed_invoice():
     dispute = reading.of(Intent.DISPUTE)
     assert dispute and dispute[0].dispute_reason is DisputeReason.QUANTITY
     assert dispute[0].invoice_numbers == ["INV-7"]
+
+
+def test_amounts_written_each_with_its_day_are_promises_of_their_own():
+    text = (
+        "We will settle INV-7 in three parts: €500 on 10 December, €500 on 10 January and "
+        "€400 on 10 February."
+    )
+    assert _promises(text, {"INV-7": 140000}, "EUR", "en") == [
+        (D(2026, 12, 10), 50000),
+        (D(2027, 1, 10), 50000),
+        (D(2027, 2, 10), 40000),
+    ]
+
+
+def test_the_rest_of_a_split_is_no_promise_when_it_becomes_a_plan():
+    text = (
+        "I will pay $800 on Monday and would like to spread the remaining $2,000 over four months."
+    )
+    assert _promises(text, {"INV-7": 280000}, "USD", "en") == [(D(2026, 12, 7), 80000)]
+
+
+def test_the_disputed_part_may_follow_in_the_next_paragraph():
+    text = (
+        "Two of the ten boxes on INV-7 arrived crushed.\n\n"
+        "We will not pay for those two boxes, $90.00, and ask for a credit note."
+    )
+    terms = dispute_terms(_context(text, {"INV-7": 45000}, "USD", "en"))
+    assert terms.reason is DisputeReason.DAMAGED
+    assert terms.amount_cents == 9000
+
+
+def test_a_part_being_sent_today_is_promised_with_the_rest():
+    text = "We're sending $300.00 today and the remaining $700.00 will follow by the 18th."
+    assert _promises(text, {"INV-7": 100000}, "USD", "en") == [
+        (D(2026, 12, 3), 30000),
+        (D(2026, 12, 18), 70000),
+    ]
+
+
+def test_the_rest_after_a_refused_difference_is_the_only_promise():
+    text = (
+        "Op factuur F-1 is te veel gerekend; het verschil van € 200,00 betalen wij niet.\n\n"
+        "Het restant van € 800,00 maken we vrijdag over."
+    )
+    assert _promises(text, {"F-1": 100000}, "EUR", "nl") == [(D(2026, 12, 4), 80000)]
