@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from recoup.reader.lexicon import MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS
+from recoup.reader.text import fold
+
 
 class AutoKind(StrEnum):
     AUTO_REPLY = "auto_reply"
@@ -65,41 +68,9 @@ def is_auto_reply(headers: Mapping[str, str], subject: str, text: str) -> bool:
 
 # --- return dates ----------------------------------------------------------------
 
-_MONTHS: dict[str, int] = {}
-for _index, _names in enumerate(
-    [
-        "january jan janvier janv janvier januar jänner janner enero ene januari gennaio gen",
-        "february feb février fevrier févr fevr februar febrero februari febbraio",
-        "march mar mars märz maerz marz marzo maart mrt",
-        "april apr avril avr abril aprile",
-        "may mai mayo mei maggio mag",
-        "june jun juin juni junio giugno giu",
-        "july jul juillet juil juli julio luglio lug",
-        "august aug août aout agosto ago augustus",
-        "september sep sept septembre septiembre setiembre settembre set",
-        "october oct octobre oktober okt octubre ottobre ott",
-        "november nov novembre noviembre",
-        "december dec décembre decembre déc dezember dez diciembre dic dicembre",
-    ],
-    start=1,
-):
-    for _name in _names.split():
-        _MONTHS[_name] = _index
-
-_WEEKDAYS: dict[str, int] = {}
-for _index, _names in enumerate(
-    [
-        "monday mon lundi montag lunes maandag lunedì lunedi",
-        "tuesday tue tues mardi dienstag martes dinsdag martedì martedi",
-        "wednesday wed mercredi mittwoch miércoles miercoles woensdag mercoledì mercoledi",
-        "thursday thu thur thurs jeudi donnerstag jueves donderdag giovedì giovedi",
-        "friday fri vendredi freitag viernes vrijdag venerdì venerdi",
-        "saturday sat samedi samstag sonnabend sábado sabado zaterdag",
-        "sunday sun dimanche sonntag domingo zondag domenica",
-    ]
-):
-    for _name in _names.split():
-        _WEEKDAYS[_name] = _index
+# One spelling of the calendar words for the whole project: matched on folded text.
+_MONTHS: Mapping[str, int] = MONTHS
+_WEEKDAYS: Mapping[str, int] = {**WEEKDAYS, **WEEKDAY_ABBREVIATIONS}
 
 
 def _alternation(names: Mapping[str, int]) -> str:
@@ -109,7 +80,7 @@ def _alternation(names: Mapping[str, int]) -> str:
 _MONTH = rf"(?P<month>{_alternation(_MONTHS)})\.?"
 _WEEKDAY = rf"(?P<weekday>{_alternation(_WEEKDAYS)})\.?,?"
 _ARTICLE = r"(?:the |den |dem |le |el |il |de )?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|re|e|ème|º|°|\.)?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|re|e|eme|º|°|\.)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 _PATTERNS = [
     # 3 January / Monday 7 December / 4. Januar 2027 / 5 de enero / 1er janvier
@@ -135,20 +106,20 @@ _PATTERNS = [
         rf"\b(?P<weekday>{_alternation({k: v for k, v in _WEEKDAYS.items() if len(k) > 4})})\b",
         re.I,
     ),
-    re.compile(r"\b(?P<relative>tomorrow|demain|morgen|mañana|manana|domani)\b", re.I),
+    re.compile(r"\b(?P<relative>tomorrow|demain|morgen|manana|domani|amanha|jutro)\b", re.I),
 ]
 # Words that announce the return (or the end of the absence) before the date.
 _BEFORE = re.compile(
     r"\b(?:back|return(?:ing|s)?|until|till|through|to|available|reachable|resume|in the office"
     r"|retour|jusqu|au|partir|compter|rentre(?:rai)?|reprendrai|joignable|disponible"
-    r"|ab|bis|wieder|zurück|zurueck|erreichbar"
-    r"|hasta|partir del|regres(?:o|ar[ée])|vuelta|volver[ée]|vuelvo|disponible"
+    r"|ab|bis|wieder|zuruck|zurueck|erreichbar"
+    r"|hasta|partir del|regres(?:o|are)|vuelta|volvere|vuelvo|disponible"
     r"|vanaf|tot|terug|weer|aanwezig"
-    r"|fino|dal|rientro|rientrer[òo]|ritorno|torner[òo]|partire)\b|'til\b",
+    r"|fino|dal|rientro|rientrero|ritorno|tornero|partire)\b|'til\b",
     re.I,
 )
 # German and Dutch put the verb after the date: "am 4. Januar wieder im Büro".
-_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,2}?(?:wieder|zurück|zurueck|weer|terug)\b", re.I)
+_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,2}?(?:wieder|zuruck|zurueck|weer|terug)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -170,8 +141,7 @@ def _number(value: str | None, names: Mapping[str, int]) -> int | None:
         return None
     if value.isdigit():
         return int(value)
-    key = unicodedata.normalize("NFC", value.lower().rstrip(".,"))
-    return names.get(key)
+    return names.get(fold(value).rstrip(".,"))
 
 
 def _resolve(groups: dict[str, str | None], reference: date | None) -> date | None:
@@ -240,7 +210,7 @@ def find_return_date(text: str, reference: date | None) -> date | None:
 
     Dates without a year resolve to the next such date on or after reference.
     """
-    mentions = _mentions(unicodedata.normalize("NFC", text[:5000]), reference)
+    mentions = _mentions(fold(unicodedata.normalize("NFC", text[:5000])), reference)
     if reference is not None:
         mentions = [(m, a) for m, a in mentions if m.value >= reference]
     announced = [m.value for m, a in mentions if a]

@@ -1,7 +1,9 @@
-"""Money in a reply: "$1,234.56", "1.234,56 €", "EUR 1 234,56", "1'234.50 CHF", "2000.00".
+"""Money in a reply: "$1,234.56", "1.234,56 €", "EUR 1 234,56", "1'234.50 CHF", "₹1,75,000",
+"¥270,389", "1 234,56 zł", "R$ 600,00", "5k", "2.5k", "1,2 Mio", "10 mil", "5 tys. zł".
 
 Numbers that are invoice numbers, dates, phone numbers, purchase-order numbers, payment
-references or percentages are not money; the caller passes their spans as blocked.
+references or percentages are not money; the caller passes their spans as blocked. Amounts
+are in minor units of their currency: cents, but whole yen (a currency without decimals).
 """
 
 from __future__ import annotations
@@ -20,38 +22,121 @@ class AmountHit:
     currency: str | None
 
 
-_CODES = {
-    "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
-    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP",
-    "chf": "CHF", "fr.": "CHF", "sfr": "CHF", "sfr.": "CHF", "franc": "CHF", "francs": "CHF",
-    "cad": "CAD", "aud": "AUD", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "pln": "PLN",
-}  # fmt: skip
+# ISO 4217 codes a reply may write; a code is only money next to a number.
+_ISO_CODES = (
+    "usd",
+    "eur",
+    "gbp",
+    "chf",
+    "cad",
+    "aud",
+    "nzd",
+    "jpy",
+    "cny",
+    "rmb",
+    "inr",
+    "sek",
+    "nok",
+    "dkk",
+    "isk",
+    "pln",
+    "czk",
+    "huf",
+    "ron",
+    "bgn",
+    "hrk",
+    "brl",
+    "mxn",
+    "ars",
+    "clp",
+    "cop",
+    "pen",
+    "zar",
+    "sgd",
+    "hkd",
+    "twd",
+    "krw",
+    "thb",
+    "myr",
+    "idr",
+    "php",
+    "vnd",
+    "try",
+    "rub",
+    "uah",
+    "aed",
+    "sar",
+    "qar",
+    "ils",
+    "egp",
+    "ngn",
+    "kes",
+    "mad",
+)
+# Currencies without minor units: an amount in them is counted in whole units.
+ZERO_DECIMAL = frozenset({"JPY", "KRW", "ISK", "CLP", "VND", "UGX", "XOF", "XAF", "PYG"})
 
-# Thousands grouped by one separator; decimals of one or two digits.
+_SYMBOLS = {
+    "$": "USD", "us$": "USD", "u$s": "USD", "c$": "CAD", "ca$": "CAD", "a$": "AUD",
+    "au$": "AUD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD", "r$": "BRL", "mx$": "MXN",
+    "€": "EUR", "£": "GBP", "¥": "JPY", "￥": "JPY", "₹": "INR", "rs.": "INR", "rs": "INR",
+    "₩": "KRW", "₺": "TRY", "₽": "RUB", "₪": "ILS", "₱": "PHP", "฿": "THB", "₫": "VND",
+    "zł": "PLN", "zl": "PLN", "kc": "CZK", "lei": "RON", "sfr.": "CHF",
+    "sfr": "CHF", "fr.": "CHF",
+}  # fmt: skip
+_WORDS = {
+    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
+    "pounds": "GBP", "franc": "CHF", "francs": "CHF", "franken": "CHF", "yen": "JPY",
+    "rupees": "INR", "rupee": "INR", "zloty": "PLN", "zlotys": "PLN", "zlotych": "PLN",
+    "reais": "BRL", "real": "BRL", "kronor": "SEK", "kroner": "NOK", "kronen": "DKK",
+}  # fmt: skip
+# "kr" is Swedish, Norwegian or Danish: the account's currency says which.
+_KRONE = ("kr", "kr.")
+_CODES: dict[str, str] = {
+    **{code: code.upper() for code in _ISO_CODES},
+    "rmb": "CNY",
+    **_SYMBOLS,
+    **_WORDS,
+}
+
+
+def _alternation(words: Sequence[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+_PREFIX_CUR = _alternation([*_ISO_CODES, *_SYMBOLS, *_KRONE])
+_SUFFIX_CUR = _alternation([*_ISO_CODES, *_SYMBOLS, *_WORDS, *_KRONE])
+# Thousands grouped by one separator (also the Indian 1,75,000); decimals of one or two digits.
 _NUMBER = (
-    r"(?P<num>(?:\d{1,3}(?:(?P<sep>[,.' ])\d{3})(?:(?P=sep)\d{3})*|\d+)(?:[.,]\d{1,2})?)"
-    r"(?![\d])"
+    r"(?P<num>(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:(?P<sep>[,.' ])\d{3})(?:(?P=sep)\d{3})*|\d+)"
+    r"(?:[.,]\d{1,2})?)(?![\d])"
 )
-_PREFIX = re.compile(
-    r"(?<![\w$€£])(?P<cur>us\$|usd|eur|gbp|chf|cad|aud|sek|nok|dkk|pln|sfr\.?|fr\.|\$|€|£)"
-    rf"\s?{_NUMBER}(?:\s?(?P<mult>k|m|mio|million|thousand)\b)?"
+# "5k", "2,5 Mio", "10 mil", "5 tys.", "3 Tsd.", "1.2 million", "20 mila", "2 lakh".
+_MULTIPLIER = (
+    r"(?:\s?(?P<mult>k|m|mn|mio|mln|mld|mrd|million|millions|thousand|grand|tsd|tausend|mil"
+    r"|mille|mila|duizend|tys|lakh|lakhs|crore|millones|milioni|miljoen|milhoes|milhao)\b\.?)"
 )
-_SUFFIX = re.compile(
-    rf"(?<![\w.,'/#-]){_NUMBER}\s?(?P<cur>usd|eur|gbp|chf|cad|aud|sek|nok|dkk|pln|euros?"
-    r"|dollars?|pounds?|francs?|sfr\.?|fr\.|\$|€|£)(?![a-z])"
+_PREFIX = re.compile(rf"(?<![\w$€£¥₹])(?P<cur>{_PREFIX_CUR})\s?{_NUMBER}{_MULTIPLIER}?(?![\w])")
+_SUFFIX = re.compile(rf"(?<![\w.,'/#-]){_NUMBER}{_MULTIPLIER}?\s?(?P<cur>{_SUFFIX_CUR})(?![a-z])")
+# "5k", "2.5k", "1,2 Mio" with no currency: the multiplier marks it as money.
+_SHORTHAND = re.compile(
+    r"(?<![\w.,'/#-])(?P<num>\d{1,3}(?:[.,]\d{1,2})?)\s?(?P<mult>k|mio|mln|tsd|tys|mil|mila|lakh)"
+    r"\b\.?(?!\s*(?:%|km|kg|units?|pieces?|pcs|items?))"
 )
 _BARE_DECIMAL = re.compile(
-    r"(?<![\w.,'/#+-])(?P<num>\d{1,3}(?:[,.']\d{3})+[.,]\d{2}|\d+[.,]\d{2})"
-    r"(?![\w%]|[.,]\d|\s?%)"
+    r"(?<![\w.,'/#+-])(?P<num>\d{1,2}(?:,\d{2})+,\d{3}[.,]\d{2}|\d{1,3}(?:[,.' ]\d{3})+[.,]\d{2}"
+    r"|\d+[.,]\d{2})(?![\w%]|[.,]\d|\s?%)"
 )
 _AFTER_MONEY_WORD = re.compile(
-    r"\b(?:payment|amount|sum|total|balance|paid|pay|transfer|remit|settle|versement|paiement"
-    r"|montant|somme|payer|regler|zahlung|betrag|summe|zahlen|uberweisen|pago|importe|suma"
-    r"|pagar|betaling|bedrag|betalen|pagamento|importo|somma|pagare)\s+(?:of\s+|de\s+|von\s+"
-    r"|van\s+|di\s+|da\s+)?(?:the\s+)?(?P<num>\d{2,7})(?![\w.,/%-])"
-    r"(?!\s*(?:%|invoices?|days?|weeks?|months?|items?|units?|pieces?|pcs|hours?|factures?"
-    r"|jours?|rechnungen|tage\w*|facturas?|dias|facturen|dagen|fatture|giorni|of\b|de\b|von\b))"
+    r"\b(?:payment|amount|amounting|sum|total|balance|paid|pay|transfer|remit|release|settle"
+    r"|versement|paiement|montant|somme|payer|regler|virer|zahlung|betrag|summe|zahlen"
+    r"|uberweisen|pago|importe|suma|pagar|betaling|bedrag|betalen|pagamento|importo|somma|pagare"
+    r"|pagaremos|pagamos|valor|quantia|kwota|kwote|kwoty|platnosc|zaplacimy|przelew)"
+    r"\s+(?:of\s+|de\s+|von\s+|van\s+|di\s+|da\s+|do\s+)?(?:the\s+)?"
+    r"(?P<num>\d{1,3}(?:[,.' ]\d{3})+|\d{2,7})"
+    r"(?![\w.,/%-])(?!\s*(?:%|invoices?|days?|weeks?|months?|items?|units?|pieces?|pcs"
+    r"|hours?|factures?|jours?|rechnungen|tage\w*|facturas?|dias|facturen|dagen|fatture|giorni"
+    r"|dni|faktur\w*|of\b|de\b|von\b))"
 )
 
 _PHONE = re.compile(
@@ -64,6 +149,19 @@ _PURCHASE_ORDER = re.compile(
     r"|pedido|orden de compra|bestelnummer|inkooporder|ordine|ref|reference)"
     r"\s*(?:number|no|nr|n°|#|num|numero)?\.?\s*:?\s*#?\s*[a-z0-9-]*\d[a-z0-9-]*"
 )
+
+_MULTIPLIERS: dict[str, int] = {
+    **dict.fromkeys(("k", "thousand", "grand", "tsd", "tausend", "mil", "mille", "mila"), 1000),
+    **dict.fromkeys(("duizend", "tys"), 1000),
+    **dict.fromkeys(("lakh", "lakhs"), 100_000),
+    "crore": 10_000_000,
+    **dict.fromkeys(
+        ("m", "mn", "mio", "mln", "million", "millions", "millones", "milioni", "miljoen"),
+        1_000_000,
+    ),
+    **dict.fromkeys(("milhoes", "milhao"), 1_000_000),
+    **dict.fromkeys(("mld", "mrd"), 1_000_000_000),
+}
 
 
 def phone_spans(folded: str) -> list[tuple[int, int]]:
@@ -92,14 +190,39 @@ def parse_number(text: str) -> Decimal | None:
         return None
 
 
+def minor_units(value: Decimal, currency: str | None) -> int:
+    """An amount in its currency's minor units: cents, or whole units where there are none."""
+    if currency and currency.upper() in ZERO_DECIMAL:
+        return int(value)
+    return int(value * 100)
+
+
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < s_end and s_start < end for s_start, s_end in spans)
 
 
-def find_amounts(folded: str, blocked: Sequence[tuple[int, int]] = ()) -> list[AmountHit]:
+def _currency_of(symbol: str | None, account: str | None) -> str | None:
+    if not symbol:
+        return None
+    if symbol in _KRONE:
+        return account if account in {"SEK", "NOK", "DKK", "ISK"} else "SEK"
+    if symbol == "$" and account in {"CAD", "AUD", "NZD", "SGD", "HKD", "MXN"}:
+        return account
+    return _CODES.get(symbol)
+
+
+def find_amounts(
+    folded: str, blocked: Sequence[tuple[int, int]] = (), *, currency: str | None = None
+) -> list[AmountHit]:
+    """Every amount in the folded text, in text order.
+
+    ``currency`` is the account's: an amount written without one is taken to be in it (so a
+    bare 152,000 on a yen account is whole yen), and it says which crown "kr" is.
+    """
+    account = currency.upper() if currency else None
     hits: list[AmountHit] = []
     taken: list[tuple[int, int]] = []
-    for pattern in (_PREFIX, _SUFFIX, _BARE_DECIMAL, _AFTER_MONEY_WORD):
+    for pattern in (_PREFIX, _SUFFIX, _SHORTHAND, _BARE_DECIMAL, _AFTER_MONEY_WORD):
         for match in pattern.finditer(folded):
             num_start, num_end = match.span("num")
             if _overlaps(num_start, num_end, blocked) or _overlaps(*match.span(), taken):
@@ -108,13 +231,11 @@ def find_amounts(folded: str, blocked: Sequence[tuple[int, int]] = ()) -> list[A
             if value is None or value <= 0:
                 continue
             groups = match.groupdict()
-            mult = groups.get("mult")
-            if mult in {"k", "thousand"}:
-                value *= 1000
-            elif mult in {"m", "mio", "million"}:
-                value *= 1_000_000
-            currency = _CODES.get(groups["cur"]) if groups.get("cur") else None
+            mult = (groups.get("mult") or "").rstrip(".")
+            value *= _MULTIPLIERS.get(mult, 1)
+            found = _currency_of(groups.get("cur"), account)
             taken.append(match.span())
-            hits.append(AmountHit(match.start(), match.end(), int(value * 100), currency))
+            cents = minor_units(value, found or account)
+            hits.append(AmountHit(match.start(), match.end(), cents, found))
     hits.sort(key=lambda hit: hit.start)
     return hits

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from recoup.reader.autoreply import automatic, bounce_phrase, out_of_office
 from recoup.reader.context import Context, Cue
 from recoup.reader.cues import detect
-from recoup.reader.details import finding_for, merged, out_of_office_findings
+from recoup.reader.details import findings_for, merged, out_of_office_findings
 from recoup.reader.intents import EVIDENCE_MAX, RANK, Finding, Intent, Reading
 from recoup.reader.language import detect_language
 from recoup.reader.prepare import MAX_BODY, MAX_RAW, prepare
@@ -89,7 +89,7 @@ def _read_clauses(ctx: Context, folded: str) -> tuple[list[tuple[int, Finding]],
                 if c.intent not in {Intent.QUESTION, Intent.HOSTILE}
             ]
         for cue in cues:
-            findings.append((cue.start, finding_for(cue, seg, ctx)))
+            findings.extend((cue.start, finding) for finding in findings_for(cue, seg, ctx))
         all_cues.extend(cues)
         previous = (seg, cues)
     return findings, all_cues

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -45,6 +45,10 @@ class Context:
     references: list[TextHit]
     emails: list[TextHit]
     used_references: set[int] = field(default_factory=set)
+    # The account's open invoices (number -> balance in minor units) and currency: what "the
+    # rest" and "half" are of.
+    balances: Mapping[str, int] = field(default_factory=dict)
+    currency: str = "USD"
 
 
 class _HasStart(Protocol):

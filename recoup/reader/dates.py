@@ -1,4 +1,4 @@
-"""Date expressions in six languages, resolved against the day the reply is read.
+"""Date expressions in eight languages, resolved against the day the reply is read.
 
 Every expression becomes a window of days, once looking forward and once looking back, so
 the caller can take the reading that fits: a promise looks forward, a payment looks back.
@@ -228,18 +228,24 @@ def _relative(compute: Callable[[Day], Window]) -> _Handler:
     return handler
 
 
+_FORTNIGHT_WORDS = frozenset({"quinze", "quince", "quindici"})
+
+
 def _span(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | None:
     count = number_value(match["n"])
     if count is None or count > 400:
         return None
     unit = match["unit"]
     today = ctx.today
-    if unit.startswith(("mo", "mes", "maa", "mon")):
+    if unit.startswith(("mo", "mes", "maa", "mon", "mie")):
         end = _add_months(today, count)
-    elif unit.startswith(("w", "se", "sett")) or unit in {"quinzaine"}:
+    elif unit.startswith(("w", "se", "sett", "ty")) or unit in {"quinzaine"}:
         end = today + datetime.timedelta(days=7 * count)
     elif match.groupdict().get("business") or match.groupdict().get("business2"):
         end = _add_business_days(today, count)
+    elif match["n"] in _FORTNIGHT_WORDS:
+        # "dans quinze jours", "en quince días": a fortnight, not fifteen days.
+        end = today + datetime.timedelta(days=14)
     else:
         end = today + datetime.timedelta(days=count)
     start = today if match.groupdict().get("within") else end
@@ -263,6 +269,13 @@ def _weekday(kind: str) -> _Handler:
 
 def _dom(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | None:
     return _day_of_month(ctx.today, int(match["dom"]))
+
+
+def _weekday_numeric(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | None:
+    """ "Freitag, den 12.12.", "vendredi 12/12": the numbers decide, the weekday only leads."""
+    if match["y"]:
+        return _numeric_full(match, ctx)
+    return _numeric_short(match, ctx)
 
 
 def _mid_month(today: Day) -> Window:
@@ -293,9 +306,14 @@ _MF = rf"(?P<month>{MONTH_FULL_PATTERN})"
 _ORD = r"(?:st|nd|rd|th|er|re|e|eme|de|ste|o|°|º|\.)?"
 _LEAD_WD = rf"(?:{WEEKDAY_PATTERN},?\s+(?:the\s+|le\s+|den\s+|el\s+|il\s+|de\s+)?)?"
 
-_DAY = r"(?:days?|jours?|tag(?:e|en)?|dias?|dag(?:en)?|giorn[oi])(?![a-z])"
-_WEEK = r"(?:weeks?|semaines?|woche(?:n)?|semanas?|weken|settiman[ae])(?![a-z])"
-_MONTH_UNIT = r"(?:months?|mois|monat(?:e|en)?|mes(?:es)?|maand(?:en)?|mes[ei])(?![a-z])"
+_DAY = r"(?:days?|jours?|tag(?:e|en)?|dias?|dag(?:en)?|giorn[oi]|dni|dzien|dnia)(?![a-z])"
+_WEEK = (
+    r"(?:weeks?|semaines?|woche(?:n)?|semanas?|weken|settiman[ae]|tygodni[ea]?|tydzien)(?![a-z])"
+)
+_MONTH_UNIT = (
+    r"(?:months?|mois|monat(?:e|en)?|mes(?:es)?|maand(?:en)?|mes[ei]|miesiac[ea]?|miesiecy)"
+    r"(?![a-z])"
+)
 _BUSINESS = r"(?P<business>business|working|werk|ouvres|ouvrables|habiles|laborables|lavorativi)"
 
 _TODAY = (
@@ -303,14 +321,15 @@ _TODAY = (
     r"|close of business|aujourd'hui|aujourd hui|ce jour|ce soir|heute(?: morgen| fruh| noch)?"
     r"|noch heute|hoy|esta manana|esta tarde|vandaag|oggi|immediately|right away|straight away"
     r"|immediatement|sofort|umgehend|unverzuglich|inmediatamente|de inmediato|enseguida"
-    r"|meteen|onmiddellijk|subito|immediatamente"
+    r"|meteen|onmiddellijk|subito|immediatamente|hoje|ainda hoje|dzisiaj|dzis|jeszcze dzis"
+    r"|od razu|natychmiast"
 )
-_TOMORROW = r"tomorrow|demain|morgen(?: fruh)?|manana|domani"
+_TOMORROW = r"tomorrow|demain|morgen(?: fruh)?|manana|domani|amanha|jutro"
 _AFTER_TOMORROW = (
     r"(?:the )?day after tomorrow|apres-demain|apres demain|ubermorgen|uebermorgen"
-    r"|pasado manana|overmorgen|dopodomani"
+    r"|pasado manana|overmorgen|dopodomani|depois de amanha|pojutrze"
 )
-_YESTERDAY = r"yesterday|gestern|ayer|gisteren|ieri"
+_YESTERDAY = r"yesterday|gestern|ayer|gisteren|ieri|ontem|wczoraj"
 _BEFORE_YESTERDAY = (
     r"(?:the )?day before yesterday|avant-hier|avant hier|vorgestern|anteayer|antier"
     r"|eergisteren|l'altro ieri|altroieri"
@@ -322,7 +341,9 @@ _THIS_WEEK = (
     r"|im laufe der woche|noch diese woche|esta semana|(?:a )?(?:finales|final|fin) de"
     r" (?:esta )?semana|deze week|(?:aan het )?(?:eind|einde) (?:van )?(?:deze|de) week"
     r"|later deze week|questa settimana|(?:entro )?(?:la |il )?fine (?:della |di questa )?settimana"
-    r"|in settimana"
+    r"|in settimana|(?:ainda )?(?:esta|nesta) semana"
+    r"|(?:ate o |ao )?(?:fim|final) d(?:a|esta) semana"
+    r"|w tym tygodniu|do konca (?:tego )?tygodnia|z koncem tygodnia"
 )
 _NEXT_WEEK = (
     r"next week|the coming week|the following week|la semaine prochaine|semaine prochaine"
@@ -331,6 +352,8 @@ _NEXT_WEEK = (
     r"|la (?:proxima|siguiente) semana|la semana (?:que viene|proxima|siguiente)"
     r"|volgende week|komende week|de week erop"
     r"|la prossima settimana|(?:la )?settimana (?:prossima|entrante|successiva|che viene)"
+    r"|(?:na )?(?:proxima|seguinte) semana|(?:na )?semana que vem"
+    r"|w (?:przyszlym|przyszłym|nastepnym|kolejnym) tygodniu"
 )
 _EARLY_NEXT_WEEK = (
     r"(?:early|beginning of|start of) next week|debut (?:de (?:la )?)?semaine prochaine"
@@ -364,6 +387,12 @@ _END_OF_MONTH = (
     r"|(?:a )?(?:fin|finales|final|fines) de(?:l)? (?:este )?mes"
     r"|(?:aan het )?(?:eind|einde) (?:van )?(?:de|deze) maand|(?:eind|einde) (?:deze )?maand"
     r"|(?:la )?fine (?:del |di questo )?mese|fine mese"
+    r"|(?:ate o |ate ao |no |ao )?(?:fim|final) d(?:o|este) mes|(?:o )?ultimo dia (?:do|deste) mes"
+    r"|(?:do |z )?konc(?:a|em) (?:tego |biezacego )?miesiaca|koniec (?:tego )?miesiaca"
+    r"|ostatni(?:ego)? dni(?:a|u)? miesiaca|(?:the )?last (?:business |working )?day of"
+    r" (?:the |this )?month|(?:le )?dernier jour du mois|letzte(?:n|r)? tag(?:es)? des monats"
+    r"|(?:el )?ultimo dia del mes|(?:l')?ultimo giorno del mese"
+    r"|(?:per |tegen |zum |bis |ab )ultimo|ultimo (?:van )?(?:deze |de )?maand"
 )
 _THIS_MONTH = (
     r"this month|later this month|ce mois-ci|courant du mois|dans le courant du mois"
@@ -378,12 +407,16 @@ _END_NEXT_MONTH = (
     r"|(?:a )?(?:fin|finales|final|fines) del (?:proximo mes|mes (?:que viene|proximo|siguiente))"
     r"|(?:eind|einde) (?:van )?(?:de )?volgende maand"
     r"|(?:la )?fine del (?:prossimo mese|mese prossimo|mese successivo)|fine mese prossimo"
+    r"|(?:fim|final) do (?:proximo mes|mes que vem|mes seguinte)"
+    r"|(?:do |z )?konc(?:a|em) (?:przyszlego|przyszłego|nastepnego|kolejnego) miesiaca"
 )
 _NEXT_MONTH = (
     r"next month|the following month|the coming month|le mois prochain|mois prochain"
     r"|le mois suivant|courant du mois prochain|(?:im )?n(?:a|ae)chste(?:n|r)? monat"
     r"|kommende(?:n|r)? monat|el (?:proximo|siguiente) mes|el mes (?:que viene|proximo|siguiente)"
     r"|volgende maand|komende maand|il (?:prossimo mese|mese prossimo)|(?:il )?mese prossimo"
+    r"|(?:no )?(?:proximo|seguinte) mes|(?:no )?mes que vem"
+    r"|w (?:przyszlym|przyszłym|nastepnym|kolejnym) miesiacu"
 )
 _EARLY_NEXT_MONTH = (
     r"(?:early|beginning of|start of|the beginning of|the start of) (?:the )?next month"
@@ -413,11 +446,38 @@ _SPAN_PREFIX = (
     r"(?:(?P<within>within|inside of|over the next|during the next|in the next|d'ici|sous"
     r"|innerhalb(?: von)?(?: der n(?:a|ae)chsten| den n(?:a|ae)chsten)?|binnen|dentro de"
     r"|en un plazo de|en el plazo de|en los proximos|de komende|entro|nei prossimi"
-    r"|nelle prossime)|in|dans|en|over|tra|fra|d'ici a|eta(?: of)?:?)"
+    r"|nelle prossime|no prazo de|nos proximos|nas proximas|w ciagu|w przeciagu)|in|dans|en|over"
+    r"|tra|fra|d'ici a|eta(?: of)?:?|em|daqui a|za)"
     r"(?:\s+(?:about|around|roughly|approximately|approx\.?|some|another))?"
 )
 
+_NEXT_MONTH_WORDS = (
+    r"(?P<which>next|the following|the coming|coming|following|prochain|suivant|n(?:a|ae)chsten"
+    r"|kommenden|folgenden|proximo|que viene|siguiente|prossimo|successivo|volgende|komende"
+    r"|que vem|seguinte|przyszlego|przyszłego|nastepnego|kolejnego)"
+)
+_THIS_MONTH_WORDS = (
+    r"(?:this|the current|the|current|ce|courant|dieses|diesen|des|este|del|corrente|questo"
+    r"|deze|de|deste|do|tego|biezacego)"
+)
+_DAY_OF_MONTH_WORD = (
+    rf"\b(?P<dom>\d{{1,2}})(?:st|nd|rd|th|er|e|\.|-go|-ego|-tego)?\s+(?:of\s+|du\s+|des\s+|del\s+"
+    rf"|di\s+|van\s+|do\s+|de\s+|da\s+)?(?:(?:{_NEXT_MONTH_WORDS}\s+|{_THIS_MONTH_WORDS}\s+)?"
+    r"(?:month|mois|monats|mes|mese|maand|miesiaca)(?:\s+(?:"
+    + _NEXT_MONTH_WORDS.replace("which", "which2")
+    + r"|prochain|suivant))?|(?:mois|mes|mese|maand) (?P<which3>prochain|que viene|prossimo"
+    r"|volgende|que vem))\b"
+)
+
 _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
+    (re.compile(_DAY_OF_MONTH_WORD), lambda m, ctx: _day_of_named_month_any(m, ctx)),
+    (
+        re.compile(
+            rf"\b{_WD},?\s+(?:(?:den|le|el|il|de|dia|dnia)\s+)?(?P<a>\d{{1,2}})(?P<sep>[./])"
+            r"(?P<b>\d{1,2})(?:\.|/)?(?P<y>\d{4}|\d{2})?(?![\d]|[.,]\d)"
+        ),
+        _weekday_numeric,
+    ),
     (
         re.compile(
             r"(?<![\d/.\-])(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d)"
@@ -435,7 +495,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     (
         re.compile(
             r"(?:\b(?:by|on|until|till|before|after|from|due|le|au|du|am|bis|zum|vom|el|al|op|tot"
-            r"|voor|il|entro|per|dal|avant|vor|antes del?|hasta el|para el|prima del)\s+)"
+            r"|voor|il|entro|per|dal|avant|vor|antes del?|hasta el|para el|prima del|em|ate|dia|na"
+            r"|ate o|w dniu|przed)\s+)"
             r"(?P<a>\d{1,2})(?P<sep>/)(?P<b>\d{1,2})(?![\d/])"
         ),
         _numeric_short,
@@ -464,7 +525,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     ),
     (
         re.compile(
-            r"\b(?:mid|middle of|mi|mitte|(?:a )?mediados de|half|medio|(?:a )?meta)\s*-?\s*"
+            r"\b(?:mid|middle of|mi|mitte|(?:a )?mediados de|half|medio|(?:a )?meta"
+            r"|(?:em )?meados de|w polowie|w połowie)\s*-?\s*"
             rf"{_MF}"
         ),
         _month_part(15, 15),
@@ -502,7 +564,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     (
         re.compile(r"\bsous (?P<unit>quinzaine|huitaine)"),
         lambda m, ctx: _same(
-            (ctx.today, ctx.today + datetime.timedelta(days=14 if m["unit"] == "quinzaine" else 7))
+            (ctx.today, ctx.today + datetime.timedelta(days=14 if m["unit"] == "quinzaine" else 8))
         ),
     ),
     (
@@ -582,12 +644,15 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
         for pattern in (
             rf"\b(?:next|the following|a week on)\s+{_WD}",
             rf"\b{_WD}\s+(?:of\s+)?next week",
+            rf"\bnext week,?\s+(?:on\s+)?{_WD}",
             # British "Friday week": the Friday of next week.
             rf"\b{_WD}\s+week\b",
             rf"\b{_WD}\s+(?:prochain|de la semaine prochaine)",
             rf"\b(?:am\s+)?(?:n(?:a|ae)chste(?:n|m|r)?|kommende(?:n|m|r)?)\s+{_WD}",
             rf"\b{_WD}\s+n(?:a|ae)chste(?:r|n)? woche",
-            rf"\b(?:el\s+)?(?:proximo|siguiente)\s+{_WD}",
+            rf"\b(?:el\s+|na\s+|no\s+)?(?:proxim[oa]|siguiente)\s+{_WD}",
+            rf"\b{_WD}\s+que vem",
+            rf"\b(?:w\s+)?(?:przyszl[ya]|przyszł[ya]|nastepn[ya])\s+{_WD}",
             (
                 rf"\b(?:el\s+)?{_WD}\s+(?:que viene|proximo|de la semana que viene"
                 r"|de la proxima semana)"
@@ -608,12 +673,18 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             rf"\b(?:el\s+)?pasado\s+{_WD}",
             rf"\b(?:vorige|afgelopen|jongstleden)\s+{_WD}",
             rf"\b(?:lo\s+)?scors[oa]\s+{_WD}",
+            rf"\b{_WD}\s+passad[oa]",
+            rf"\b(?:w\s+)?(?:zeszl[ya]|zeszł[ya]|ostatni[ae]?)\s+{_WD}",
         )
     ),
     (
-        re.compile(rf"\b(?:this|this coming|ce|diesen|este|deze|aanstaande|questo)\s+{_WD}"),
+        re.compile(
+            rf"\b(?:this|this coming|ce|diesen|este|deze|aanstaande|questo|nesta|neste"
+            rf"|esta|este)\s+{_WD}"
+        ),
         _weekday("this"),
     ),
+    (re.compile(rf"\b(?:the\s+)?(?:coming|upcoming)\s+{_WD}"), _weekday("bare")),
     (re.compile(rf"\b{_WD}"), _weekday("bare")),
     # Day of month alone: "the 15th", "le 15", "am 15.", "el día 20", "op de 15e", "il 20".
     (
@@ -662,6 +733,19 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
         ),
         _dom,
     ),
+    (re.compile(r"\b(?:do\s+)?dnia\s+(?P<dom>\d{1,2})\b(?![.\d/-])"), _dom),
+    # Dutch "op 23-11": day and month with a hyphen, after a preposition.
+    (
+        re.compile(
+            r"\b(?:op|tot|voor|per|uiterlijk)\s+(?P<a>\d{1,2})(?P<sep>-)(?P<b>\d{1,2})\b(?![-/.]\d)"
+        ),
+        _numeric_short,
+    ),
+    (re.compile(r"(?<![\d.,])\b(?P<dom>\d{1,2})-(?:go|ego|tego)\b"), _dom),
+    (
+        re.compile(r"\b(?:ate o|ate ao|no|ate) dia\s+(?P<dom>\d{1,2})\b(?!\s*(?:de\s+)?[a-z]{3})"),
+        _dom,
+    ),
     # Words that look like dates but are not: greetings and "in the morning".
     (
         re.compile(
@@ -670,6 +754,13 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
         _blocked,
     ),
 ]
+
+
+def _day_of_named_month_any(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | None:
+    offset = 1 if (match["which"] or match["which2"] or match["which3"]) else 0
+    first = _add_months(ctx.today.replace(day=1), offset)
+    value = _safe(first.year, first.month, int(match["dom"]))
+    return _same(_day(value)) if value else None
 
 
 def _ago_any(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | None:

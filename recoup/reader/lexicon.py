@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from recoup.reader.intents import DisputeReason
 
 LANGUAGES = ("en", "fr", "de", "es", "nl", "it")
+# Calendar and number words also cover Portuguese and Polish.
 
 # One intervening word, including numbers, dates and invoice numbers.
 TOK = r"[\w.,'/#°:€$£-]+\s+"
@@ -44,18 +45,23 @@ def _alternation(words: Iterable[str]) -> str:
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
-        "january jan janvier janv januar janner jaenner enero ene januari gennaio gen",
-        "february feb fevrier fevr fev februar febrero februari febbraio",
-        "march mar mars marz maerz marzo maart mrt",
-        "april apr avril avr abril abr aprile",
-        "may mai mayo mei maggio mag",
-        "june jun juin juni junio giugno giu",
-        "july jul juillet juil juli julio luglio lug",
-        "august aug aout agosto ago augustus",
-        "september sep sept septembre septiembre setiembre settembre set",
-        "october oct octobre oktober okt octubre ottobre ott",
-        "november nov novembre noviembre",
-        "december dec decembre dezember dez diciembre dic dicembre",
+        "january jan janvier janv januar janner jaenner enero ene januari gennaio gen janeiro"
+        " styczen stycznia styczniu",
+        "february feb fevrier fevr fev februar febrero februari febbraio fevereiro luty lutego"
+        " lutym",
+        "march mar mars marz maerz marzo maart mrt marco marzec marca marcu",
+        "april apr avril avr abril abr aprile kwiecien kwietnia kwietniu",
+        "may mai mayo mei maggio mag maio maj maja maju",
+        "june jun juin juni junio giugno giu junho czerwiec czerwca czerwcu",
+        "july jul juillet juil juli julio luglio lug julho lipiec lipca lipcu",
+        "august aug aout agosto ago augustus sierpien sierpnia sierpniu",
+        "september sep sept septembre septiembre setiembre settembre set setembro wrzesien"
+        " wrzesnia wrzesniu",
+        "october oct octobre oktober okt octubre ottobre ott outubro pazdziernik pazdziernika"
+        " pazdzierniku",
+        "november nov novembre noviembre novembro listopad listopada listopadzie",
+        "december dec decembre dezember dez diciembre dic dicembre dezembro grudzien grudnia"
+        " grudniu",
     ),
     start=1,
 ):
@@ -67,7 +73,7 @@ MONTH_PATTERN = rf"(?:{_alternation(MONTHS)})(?![a-z])\.?"
 _MONTH_ABBREVIATIONS = frozenset(
     _words(
         "jan janv ene gen feb fevr fev mar mrt apr avr abr jun giu jul juil lug aug ago sep sept "
-        "set oct okt ott nov dec dez dic mag"
+        "set oct okt ott nov dec dez dic mag maj"
     )
 )
 MONTH_FULL_PATTERN = (
@@ -77,19 +83,25 @@ MONTH_FULL_PATTERN = (
 WEEKDAYS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
-        "monday lundi montag lunes maandag lunedi",
-        "tuesday tues mardi dienstag martes dinsdag martedi",
-        "wednesday mercredi mittwoch miercoles woensdag mercoledi",
-        "thursday thurs thur jeudi donnerstag jueves donderdag giovedi",
-        "friday fri vendredi freitag viernes vrijdag venerdi",
-        "saturday samedi samstag sonnabend sabado zaterdag sabato",
-        "sunday dimanche sonntag domingo zondag domenica",
+        "monday lundi montag lunes maandag lunedi segunda-feira poniedziałek poniedzialek"
+        " poniedziałku poniedzialku",
+        "tuesday tues mardi dienstag martes dinsdag martedi terca-feira terca wtorek wtorku",
+        "wednesday mercredi mittwoch miercoles woensdag mercoledi quarta-feira sroda srode srody",
+        "thursday thurs thur jeudi donnerstag jueves donderdag giovedi quinta-feira quinta"
+        " czwartek czwartku",
+        "friday fri vendredi freitag viernes vrijdag venerdi sexta-feira sexta piatek piatku",
+        "saturday samedi samstag sonnabend sabado zaterdag sabato sobota sobote soboty",
+        "sunday dimanche sonntag domingo zondag domenica niedziela niedziele niedzieli",
     )
 ):
     for _name in _names.split():
         WEEKDAYS[_name] = _number
 
 WEEKDAY_PATTERN = rf"(?:{_alternation(WEEKDAYS)})(?![a-z])"
+# Short forms that are also English words ("sat", "sun"): only in a written-out date.
+WEEKDAY_ABBREVIATIONS: dict[str, int] = {
+    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "sat": 5, "sun": 6,
+}  # fmt: skip
 
 NUMBER_WORDS: dict[str, int] = {
     "a": 1, "an": 1, "one": 1, "a couple of": 2, "couple of": 2, "a few": 3, "few": 3,
@@ -112,6 +124,12 @@ NUMBER_WORDS: dict[str, int] = {
     "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9,
     "dieci": 10, "dodici": 12, "quattordici": 14, "quindici": 15, "venti": 20, "trenta": 30,
     "qualche": 3, "alcuni": 3,
+    "dois": 2, "duas": 2, "quatro": 4, "dez": 10, "vinte": 20, "trinta": 30,
+    "alguns": 3, "algumas": 3, "uma": 1, "um": 1,
+    "jeden": 1, "jedna": 1, "dwa": 2, "dwie": 2, "trzy": 3, "cztery": 4, "piec": 5,
+    "szesc": 6,
+    "siedem": 7, "osiem": 8, "dziewiec": 9, "dziesiec": 10, "czternascie": 14,
+    "pietnascie": 15, "dwadziescia": 20, "trzydziesci": 30, "kilka": 3,
 }  # fmt: skip
 
 NUMBER_PATTERN = rf"(?:\d{{1,3}}|{_alternation(NUMBER_WORDS)})"
@@ -1098,6 +1116,41 @@ REASONS_WEAK: dict[DisputeReason, re.Pattern[str]] = {
     ),
 }
 
+# Portuguese and Polish reasons, and quality wording that names no defect word.
+_MORE_REASONS: dict[DisputeReason, str] = {
+    DisputeReason.PRICE: (
+        r"\b(?:preco|precos|valor errado|valor incorreto|cobrado a mais|cobraram a mais"
+        r"|acima do (?:orcamento|combinado|acordado)|cena|ceny|cenie|zawyzon\w*|zawyżon\w*"
+        r"|niezgodn\w* z (?:oferta|ofertą|umowa|umową|zamowieniem))\b"
+    ),
+    DisputeReason.QUANTITY: (
+        r"\b(?:quantidade|unidades a mais|recebemos apenas|recebemos so|faltaram|faltando"
+        r"|ilosc|ilość|otrzymalismy tylko|otrzymaliśmy tylko|brakowalo|brakowało|brakuje|szt\.?"
+        r" zamiast)\b"
+    ),
+    DisputeReason.DAMAGED: (
+        r"\b(?:avariad[oa]s?|danificad[oa]s?|quebrad[oa]s?|amassad[oa]s?|uszkodzon\w*"
+        r"|zniszczon\w*|rozbit\w*|połaman\w*|polaman\w*)\b"
+    ),
+    DisputeReason.DUPLICATE: (
+        r"\b(?:duplicad[oa]|cobrad[oa] duas vezes|em duplicidade|invoiced (?:\w+ ){0,3}twice"
+        r"|billed (?:\w+ ){0,3}twice|charged (?:\w+ ){0,3}twice|podwojn\w*|podwójn\w*"
+        r"|zafakturowan\w* dwukrotnie)\b"
+    ),
+    DisputeReason.QUALITY: (
+        r"\b(?:failed (?:our |the )?(?:\w+ )?(?:inspection|quality|test)|non-?conformance"
+        r"|not fit for purpose|substandard|done badly|poorly done|fatto male|fatti male"
+        r"|mal fatto|defeituos[oa]s?|com defeito|ma qualidade|wadliw\w*|wada|wady|usterk\w*"
+        r"|niskiej jakosci|niskiej jakości)\b"
+    ),
+    DisputeReason.MISSING_PO: (
+        r"\b(?:sem (?:o )?(?:numero do )?pedido de compra|brak (?:numeru )?zamowienia"
+        r"|brak (?:numeru )?zamówienia)\b"
+    ),
+}
+for _reason, _extra in _MORE_REASONS.items():
+    REASONS_STRONG[_reason] = _re(f"(?:{REASONS_STRONG[_reason].pattern})|(?:{_extra})")
+
 # A "duplicate" someone asks to be sent is a copy, not a double charge.
 DUPLICATE_AS_COPY = _re(
     r"\b(?:send|provide|resend|issue|need|want|require|request|enviar|envienos|inviare|inviarci"
@@ -1125,16 +1178,23 @@ NOT_RECEIVED = any_of(
         ),
         (
             r"\b(?:nothing|no goods|no delivery|no shipment) (?:has |have )?(?:been )?"
-            r"(?:received|delivered|arrived)\b"
+            r"(?:received|delivered|arrived|reached (?:us|our))\b"
         ),
         (
             r"\b(?:n'avons|n'ai|n'a|n'ont|n'est|ne sont|n'etait)\s+<W>{0,2}?(?:pas|jamais"
-            r"|toujours pas)\s+(?:encore\s+|ete\s+|recu\s+)*(?:recue?s?|livree?s?|arrivee?s?"
+            r"|toujours pas|rien)\s+(?:encore\s+|ete\s+|recu\s+)*(?:recue?s?|livree?s?|arrivee?s?"
             r"|parvenue?s?)\b"
         ),
         r"\bjamais (?:recue?s?|ete livree?s?|arrivee?s?)\b|\bnon (?:livree?s?|recue?s?)\b",
         r"\ben attente de (?:la |votre )?(?:livraison|marchandise|commande|facture)",
-        r"\b(?:nicht|nie|noch nicht|keine?n?|niemals)\s+(?:" + TOK + r"){0,3}?(?:erhalten"
+        r"\b(?:where (?:is|are) (?:the|our|my) (?:goods|delivery|order|shipment|parts|items)"
+        r"|wo bleib(?:t|en) (?:die|unsere) (?:ware|lieferung|bestellung)"
+        r"|ou (?:est|sont) (?:la|le|les|notre|nos) (?:marchandises?|livraison|commande)"
+        r"|donde (?:esta|estan) (?:el|la|los|las|nuestro|nuestra) (?:pedido|mercancia|envio)"
+        r"|waar blijf(?:t|en) (?:de|onze) (?:levering|bestelling|goederen)"
+        r"|dov'e (?:la|il|l') ?(?:merce|ordine|consegna)|onde (?:esta|estao) (?:a|o|os|as) "
+        r"(?:mercadoria|pedido|entrega)|gdzie jest (?:towar|dostawa|zamowienie))\b",
+        r"\b(?:nicht|nichts|nie|noch nicht|keine?n?|niemals)\s+(?:" + TOK + r"){0,3}?(?:erhalten"
         r"|bekommen|geliefert|angekommen|eingegangen|zugestellt|erbracht|ausgefuhrt|geleistet)\b",
         (
             r"\bno\s+<W>{0,2}?(?:recibido|recibimos|recibi|llegado|llego|entregado"
@@ -1973,3 +2033,114 @@ PAYMENT_REFERENCE = _re(
 )
 BARE_REFERENCE = _re(r"\b(?:trx|txn|trn|ft|pay|wire|ach|sepa)[-_]?\d{4,}[a-z0-9]*\b")
 EMAIL = _re(r"(?<![a-z0-9._%+'-])[a-z0-9._%+'-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+
+# --------------------------------------------------------------------------- promise terms
+
+# "the rest", "the remaining balance", "le solde", "den Restbetrag", "el resto", "il saldo",
+# "o restante", "de rest", "resztę": the second part of a split commitment.
+REST = _re(
+    r"\b(?:the\s+)?(?:rest|remainder|remaining(?:\s+(?:balance|amount|sum|part|\w+))?"
+    r"|balance(?:\s+amount)?|outstanding balance|other half"
+    r"|(?:le\s+)?(?:reste|solde|restant|reliquat)|l'autre moitie"
+    r"|(?:den\s+|der\s+|die\s+)?rest(?:betrag|summe|zahlung)?|die andere h(?:a|ae)lfte"
+    r"|(?:el\s+|lo\s+)?(?:resto|restante|saldo(?:\s+restante|\s+pendiente)?|remanente)"
+    r"|la otra mitad"
+    r"|(?:het\s+|de\s+)?(?:rest(?:ant|bedrag)?|resterende(?:\s+\w+)?)|de andere helft"
+    r"|(?:il\s+|la\s+)?(?:resto|restante|rimanente|saldo)|l'altra meta"
+    r"|(?:o\s+|a\s+)?(?:restante|saldo(?:\s+restante)?|resto|outra metade)"
+    r"|(?:reszt[eaę]|pozostał\w*|pozostal\w*|reszta kwoty|druga polow\w*|druga połow\w*))\b"
+)
+# Half of what is owed, in words: "half", "la moitié", "die Hälfte", "la mitad", "połowę".
+HALF = _re(
+    r"\b(?:half|fifty per ?cent|la moitie|moitie|die h(?:a|ae)lfte|h(?:a|ae)lfte|la mitad|mitad"
+    r"|de helft|helft|la meta|meta(?!\s+(?:del\s+|di\s+)?(?:mese|settimana|prossim\w*|gennaio"
+    r"|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre"
+    r"|dicembre))|a metade|metade|polow[eay]|połow[eay])\b"
+)
+# "Now", "right away": the first part of a split commitment when it names no day.
+NOW = _re(
+    r"\b(?:now|right now|straight away|immediately|at once|maintenant|tout de suite|jetzt|sofort"
+    r"|ahora|ya|nu|meteen|adesso|ora|subito|agora|ja|teraz|od razu)\b"
+)
+# What a promise or offer hangs on: a concession asked for, or a condition set.
+CONDITION = any_of(
+    (
+        r"\b(?:if|once|as soon as|provided(?: that)?|providing|on condition(?: that)?"
+        r"|as long as|only if|in exchange for|against)\s+(?:you\s+|your\s+\w+\s+)?(?:can\s+"
+        r"|could\s+|will\s+|agree to\s+)?(?:waive|waives|cancel|remove|drop|credit|reduce|write"
+        r"|forgive|accept|issue|grant|give|offer|knock|take off|discount|agree)\w*\b[^.;!?\n]*",
+        r"\b(?:settle|pay|close (?:this|it|the account)|clear (?:this|it))\s+(?:\S+\s+){0,3}?"
+        r"for\s+(?:\d{1,3}\s?%|half|(?:a|the)\s+reduced)[^.;!?\n]*",
+        r"\b(?:full and final settlement|in full settlement|as (?:a |full )?settlement)\b"
+        r"[^.;!?\n]*",
+        r"\b(?:\d{1,3}\s?%|a)\s+(?:discount|reduction|rebate)\b[^.;!?\n]*",
+        r"\b(?:si vous|a condition (?:que|de)|sous reserve (?:que|de)|moyennant|pourvu que"
+        r"|en echange d)\s*[^.;!?\n]*?(?:annul|renon|accept|accord|credit|avoir|remise|rabais"
+        r"|reduction|penalit|frais|geste)[^.;!?\n]*",
+        r"\b(?:wenn sie|falls sie|sofern sie|unter der (?:bedingung|voraussetzung)|vorausgesetzt"
+        r"|gegen)\s*[^.;!?\n]*?(?:verzicht|erlass|storn|gutschrift|rabatt|nachlass|skonto"
+        r"|mahngebuhr|gebuhr|akzeptier|zustimm)[^.;!?\n]*",
+        r"\b(?:si (?:ustedes|usted|nos)|siempre (?:que|y cuando)|con la condicion de|a cambio de"
+        r"|a condicion de)\s*[^.;!?\n]*?(?:anul|elimin|condon|acept|abono|descuento|rebaja"
+        r"|recargo|intereses|nota de credito)[^.;!?\n]*",
+        r"\b(?:als u|indien u|mits|op voorwaarde dat|in ruil voor)\s*[^.;!?\n]*?(?:kwijtschel"
+        r"|schrapt|laat vallen|crediteer|creditnota|korting|accepteert|akkoord|rente|kosten)"
+        r"[^.;!?\n]*",
+        r"\b(?:se (?:voi|ci|lei)|a condizione che|purche|previo|in cambio di)\s*[^.;!?\n]*?"
+        r"(?:annull|togli|storn|rinunc|accett|nota di credito|sconto|abbuono|penal|interessi"
+        r"|spese)[^.;!?\n]*",
+        r"\b(?:se (?:voces|vcs|vc|a senhora|o senhor)|desde que|com a condicao de|caso voces"
+        r"|em troca de)\s*[^.;!?\n]*?(?:cancel|retir|anul|aceit|desconto|abat|multa|juros"
+        r"|nota de credito)[^.;!?\n]*",
+        r"\b(?:jesli|jeśli|jezeli|jeżeli|pod warunkiem|o ile|w zamian za)\s*[^.;!?\n]*?"
+        r"(?:anul|umorz|odstap|odstąp|korekt|rabat|upust|odsetk|zgod|akcept)[^.;!?\n]*",
+        r"\b(?:settle|pay)\s+(?:\w+\s+){0,3}?(?:a|un|une|el|il|o)?\s*\d{1,3}\s?%",
+        r"\b(?:regler|payer|zahlen|begleichen|pagar|pagare|saldare|betalen|zaplacic|zapłacić)"
+        r"\s+(?:\w+\s+){0,3}?\d{1,3}\s?%[^.;!?\n]*",
+    )
+)
+
+# --------------------------------------------------------------------------- disputed part
+
+# The words that introduce the disputed part of an invoice: "the difference is €96",
+# "an overcharge of", "die Differenz beträgt", "l'écart", "la diferencia", "het verschil",
+# "la differenza", "a diferença", "różnica", "VAT (€39.36)", "we are disputing".
+DISPUTED_PART = _re(
+    r"\b(?:difference|differences|overcharge\w*|over-?billed|excess|worth|amounting(?: to)?"
+    r"|disputing|dispute|not (?:be )?pay(?:ing)?(?: for)?|won't pay|vat|tax"
+    r"|differenz|mehrbetrag|umsatzsteuer|mwst|nicht (?:zahlen|bezahlen)"
+    r"|ecart|difference de|contestons|conteste\w*|tva|trop-percu"
+    r"|diferencia|exceso|iva|no (?:vamos a )?(?:pagar|abonar)"
+    r"|verschil|btw|betalen wij niet|te veel"
+    r"|differenza|contestiamo|non pagheremo"
+    r"|diferenca|contestamos|nao pagaremos"
+    r"|roznica|różnica|roznice|różnicę|reklamujemy|kwestionujemy|nadwyzk\w*|nadwyżk\w*|podatku)\b"
+)
+# Words before an amount that is not the disputed part: what will be paid, a unit price.
+NOT_DISPUTED_PART = _re(
+    r"\b(?:undisputed|not disputed|uncontested|net amount|balance|rest|remaining|unstrittig\w*"
+    r"|restbetrag|non contestee?|solde|restante|no disputad\w*|onbetwist\w*|resterende"
+    r"|non contestat\w*|restante|valor restante|bezsporn\w*|pozostał\w*|pozostal\w*|instead of"
+    r"|au lieu de|statt|anstelle|en lugar de|in plaats van|anziche|em vez de|zamiast|quoted"
+    r"|per unit|unit price|prix unitaire|einzelpreis|precio unitario|stukprijs|prezzo unitario"
+    r"|preco unitario|cena jednostkowa|exclusief btw|net)\b[^.;!?\n]{0,25}$"
+)
+TAX_DISPUTE = _re(
+    r"\b(?:reverse[- ]charge\w*|intra-?community|zero[- ]rated|vat[- ]exempt|exempt from vat"
+    r"|wrong (?:vat|tax) rate|(?:vat|tax) (?:rate )?(?:is|was) (?:wrong|incorrect)"
+    r"|autoliquidation|taux de tva|tva (?:non applicable|intracommunautaire)"
+    r"|steuerschuld\w*|13b ustg|umsatzsteuer\w*|reverse charge|inversion del sujeto pasivo"
+    r"|sujeto pasivo|tipo de iva|iva incorrect\w*|btw verlegd|verlegd|verleggingsregeling"
+    r"|btw[- ]tarief|inversione contabile|reverse charge|aliquota iva|iva non dovuta"
+    r"|autoliquidacao|taxa de iva|aliquota errada|odwrotne obciazenie|odwrotne obciążenie"
+    r"|stawk[aeiy] vat|stawkę vat)\b"
+)
+
+# "Spread the rest over four months", "in drei Raten": what follows is a plan, not a day.
+SPREAD = _re(
+    r"\b(?:over|across|during) (?:the (?:next|following|coming) )?(?:\w+ )?(?:months?|weeks?)\b"
+    r"|\b(?:in|en|em|w|op|a) (?:\w+ )?(?:instal?lments?|monthly payments|raten|mensualites"
+    r"|cuotas|plazos|termijnen|rate|rat(?:ach)?|parcelas|prestacoes)\b"
+    r"|\b(?:spread|split|stagger|staffeln|etaler|fraccionar|spreiden|rateizzare|parcelar"
+    r"|rozlozyc|rozłożyć)\b"
+)

@@ -69,9 +69,11 @@ def prepare(
         sentences=sentence_spans,
         invoices=invoices,
         dates=dates,
-        amounts=find_amounts(masked, blocked=blocked),
+        amounts=find_amounts(masked, blocked=blocked, currency=currency),
         references=references,
         emails=find_emails(masked, body),
+        balances=known_invoices,
+        currency=currency,
     )
     return ctx, injected
 
