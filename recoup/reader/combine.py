@@ -1,0 +1,182 @@
+"""The rules and the learned model, read together.
+
+The model's ``intents`` head decides which intents a reply holds, each against the
+threshold chosen for it on the dev split. A rule finding stays unless the model strongly
+disagrees (its probability under ``KEEP`` times the threshold): the rules know where an
+intent shows and which invoice, date and amount go with it. An intent only the model
+sees is placed in the clause the model scores highest for it, and that clause's details
+are collected by the same extractors the rules use.
+
+How sure the reading is: each plausible actionable intent's margin to its threshold; the
+smallest is the reading's confidence, and a margin under ``NEAR`` makes the reading unsure,
+as does a promise with no date it can place or intents that contradict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recoup.reader.context import Cue
+from recoup.reader.details import finding_for
+from recoup.reader.intents import EVIDENCE_MAX, RANK, CopyKind, DisputeReason, Finding, Intent
+from recoup.reader.model import ReaderModel
+from recoup.reader.prepare import Prepared, cue_features, text_features
+
+# A rule finding is dropped when the model's probability is below this share of the threshold
+# (0: the rules' findings always stand; they were written to be precise).
+KEEP = 0.0
+# A margin to the threshold under this (on a 0..1 scale either side) is too close to call.
+NEAR = 0.25
+# An intent the rules can read but did not is added on the model's word only above this.
+ADD_FLOOR = 0.8
+# The reason head overrides the rules' "other" only when it is at least this sure.
+REASON_SURE = 0.7
+STATEMENT = "statement_request"
+COPY = "copy_request"
+# What only the model reads: the rules have no cue for these.
+MODEL_ONLY = frozenset({"stall", "write_off_claim", "opt_out", "acknowledgement"})
+# What a person would act on: a wrong call on these changes what the agent does.
+ACTIONABLE = frozenset(
+    {
+        "promise",
+        "payment_plan",
+        "dispute",
+        "already_paid",
+        "write_off_claim",
+        "opt_out",
+        "wrong_contact",
+        "insolvency",
+        "legal_threat",
+        "stall",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Combined:
+    findings: list[Finding]
+    confidence: float
+    unsure_why: str | None
+
+
+def labels_of(finding: Finding) -> set[str]:
+    """The corpus labels one finding stands for (a statement request is a copy request)."""
+    if finding.intent in {Intent.UNKNOWN, Intent.BOUNCE}:
+        return set()
+    if finding.intent is not Intent.COPY_REQUEST:
+        return {finding.intent.value}
+    labels = set()
+    if CopyKind.STATEMENT in finding.copy_kinds:
+        labels.add(STATEMENT)
+    if set(finding.copy_kinds) - {CopyKind.STATEMENT} or not finding.copy_kinds:
+        labels.add(COPY)
+    return labels
+
+
+def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderModel) -> Combined:
+    """The findings the model agrees with, those only it sees, and how sure the reading is."""
+    head = model.head("intents")
+    scores = head.probabilities(prepared.features)
+    ruled = {label for _, finding in rules for label in labels_of(finding)}
+    cut = {label: _cut(label, head.threshold(label), ruled) for label in head.classes}
+    accepted = {label for label in head.classes if scores[label] >= cut[label]}
+    kept = [(pos, f) for pos, f in (_agreed(p, f, accepted) for p, f in rules) if f is not None]
+    covered = {label for _, finding in kept for label in labels_of(finding)}
+    placed = [_placed(label, prepared, model) for label in sorted(accepted - covered)]
+    findings = [f for _, f in sorted(kept + placed, key=lambda i: (RANK[i[1].intent], i[0]))]
+    findings = [_with_reason(f, prepared, model) for f in findings]
+    margins = {
+        label: _margin(scores[label], cut[label]) for label in ACTIONABLE & set(head.classes)
+    }
+    confidence = round(min((abs(m) for m in margins.values()), default=1.0), 3)
+    return Combined(findings, confidence, _unsure_why(findings, margins))
+
+
+def _cut(label: str, threshold: float, ruled: set[str]) -> float:
+    if label in ruled:
+        return threshold * KEEP
+    return threshold if label in MODEL_ONLY else max(threshold, ADD_FLOOR)
+
+
+def _agreed(position: int, finding: Finding, accepted: set[str]) -> tuple[int, Finding | None]:
+    labels = labels_of(finding)
+    if finding.intent is Intent.COPY_REQUEST:
+        kinds = [
+            kind
+            for kind in finding.copy_kinds
+            if (STATEMENT if kind is CopyKind.STATEMENT else COPY) in accepted
+        ]
+        if not kinds and COPY in accepted and not finding.copy_kinds:
+            return position, finding
+        return position, finding.model_copy(update={"copy_kinds": kinds}) if kinds else None
+    if labels and not labels & accepted:
+        return position, None
+    return position, finding
+
+
+def _placed(label: str, prepared: Prepared, model: ReaderModel) -> tuple[int, Finding]:
+    """A finding only the model saw, in the clause it scores highest for that intent."""
+    ctx, head = prepared.ctx, model.head("intents")
+    best, best_score = None, -1.0
+    for seg, cues in prepared.cues:
+        present = text_features(ctx, start=seg.start, end=seg.end) | cue_features([(seg, cues)])
+        score = head.probabilities(present)[label]
+        if score > best_score:
+            best, best_score = seg, score
+    intent = Intent.COPY_REQUEST if label == STATEMENT else Intent(label)
+    kinds: tuple[CopyKind, ...] = ()
+    if label == STATEMENT:
+        kinds = (CopyKind.STATEMENT,)
+    elif label == COPY:
+        kinds = (CopyKind.INVOICE,)
+    if best is None:
+        evidence = " ".join(ctx.body.split())[:EVIDENCE_MAX]
+        return 0, Finding(intent=intent, copy_kinds=list(kinds), evidence=evidence)
+    reason = _model_reason(prepared, model)[0] if intent is Intent.DISPUTE else None
+    cue = Cue(intent, best.start, best.end, reason=reason, kinds=kinds)
+    return best.start, finding_for(cue, best, ctx)
+
+
+def _model_reason(prepared: Prepared, model: ReaderModel) -> tuple[DisputeReason, float]:
+    reasons = model.heads.get("reason")
+    if reasons is None:
+        return DisputeReason.OTHER, 0.0
+    distribution = reasons.distribution(prepared.features)
+    chosen = max(distribution, key=lambda name: (distribution[name], name))
+    return DisputeReason(chosen), distribution[chosen]
+
+
+def _with_reason(finding: Finding, prepared: Prepared, model: ReaderModel) -> Finding:
+    """A dispute the rules gave no reason: the model's reason head names one, if sure."""
+    if finding.intent is not Intent.DISPUTE or finding.dispute_reason not in {
+        None,
+        DisputeReason.OTHER,
+    }:
+        return finding
+    reason, probability = _model_reason(prepared, model)
+    if probability < REASON_SURE:
+        return finding
+    return finding.model_copy(update={"dispute_reason": reason})
+
+
+def _margin(score: float, threshold: float) -> float:
+    """How far a score is from its threshold, on a -1..1 scale (0 is on the threshold)."""
+    if score >= threshold:
+        return (score - threshold) / (1 - threshold) if threshold < 1 else 1.0
+    return (score - threshold) / threshold if threshold > 0 else -1.0
+
+
+def _unsure_why(findings: list[Finding], margins: dict[str, float]) -> str | None:
+    close = sorted(label for label, margin in margins.items() if abs(margin) < NEAR)
+    if close:
+        return f"{close[0].replace('_', ' ')} is near its threshold"
+    promises = [f for f in findings if f.intent is Intent.PROMISE]
+    if any(f.date is None for f in promises):
+        return "a promise with no date it can place"
+    paid = [f for f in findings if f.intent is Intent.ALREADY_PAID]
+    for promise in promises:
+        for payment in paid:
+            same = set(promise.invoice_numbers) == set(payment.invoice_numbers)
+            if same and promise.amount_cents is None and payment.amount_cents is None:
+                return "paid already and a promise to pay, for the same invoices"
+    return None
