@@ -1,9 +1,10 @@
 """The rules and the learned model, read together.
 
 The model's ``intents`` head decides which intents a reply holds, each against the
-threshold chosen for it on the dev split. A rule finding stays unless the model strongly
-disagrees (its probability under ``KEEP`` times the threshold): the rules know where an
-intent shows and which invoice, date and amount go with it. An intent only the model
+threshold chosen for it on the dev split. A rule finding stays unless the model disagrees
+(its probability under ``KEEP`` times the threshold; for most intents the rules' finding
+always stands): the rules know where an intent shows and which invoice, date and amount go
+with it. An intent only the model
 sees is placed in the clause the model scores highest for it, and that clause's details
 are collected by the same extractors the rules use.
 
@@ -22,19 +23,41 @@ from recoup.reader.intents import EVIDENCE_MAX, RANK, CopyKind, DisputeReason, F
 from recoup.reader.model import ReaderModel
 from recoup.reader.prepare import Prepared, cue_features, text_features
 
-# A rule finding is dropped when the model's probability is below this share of the threshold
-# (0: the rules' findings always stand; they were written to be precise).
-KEEP = 0.0
+# Chosen per intent on the dev split (precision and recall of each intent), preferring the
+# rules' reading when the difference was small:
+# - KEEP: a rule finding is dropped when the model's probability is below this share of the
+#   intent's threshold (0: the rules' finding always stands);
+# - FLOOR: an intent the rules did not read is added on the model's word only at or above
+#   the larger of its threshold and this floor (above 1: never).
+KEEP: dict[str, float] = {
+    "dispute": 0.3,
+    "already_paid": 0.3,
+    "copy_request": 0.3,
+    "question": 1.0,
+    "legal_threat": 0.6,
+}
+FLOOR: dict[str, float] = {
+    "promise": 0.6,
+    "stall": 0.5,
+    "payment_plan": 0.5,
+    "dispute": 0.8,
+    "already_paid": 0.5,
+    "statement_request": 0.5,
+    "question": 0.5,
+    "wrong_contact": 0.5,
+    "acknowledgement": 0.8,
+    "insolvency": 0.8,
+    "legal_threat": 1.01,
+}
 # A margin to the threshold under this (on a 0..1 scale either side) is too close to call.
-NEAR = 0.25
-# An intent the rules can read but did not is added on the model's word only above this.
-ADD_FLOOR = 0.8
+NEAR = 0.08
 # The reason head overrides the rules' "other" only when it is at least this sure.
 REASON_SURE = 0.7
 STATEMENT = "statement_request"
 COPY = "copy_request"
-# What only the model reads: the rules have no cue for these.
-MODEL_ONLY = frozenset({"stall", "write_off_claim", "opt_out", "acknowledgement"})
+# Said alone or not at all (in the corpus they never come with another intent): the model
+# adds them only to a reading that has nothing else.
+ALONE = frozenset({"acknowledgement", "out_of_office"})
 # What a person would act on: a wrong call on these changes what the agent does.
 ACTIONABLE = frozenset(
     {
@@ -82,7 +105,12 @@ def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderM
     accepted = {label for label in head.classes if scores[label] >= cut[label]}
     kept = [(pos, f) for pos, f in (_agreed(p, f, accepted) for p, f in rules) if f is not None]
     covered = {label for _, finding in kept for label in labels_of(finding)}
-    placed = [_placed(label, prepared, model) for label in sorted(accepted - covered)]
+    missing = accepted - covered
+    if covered or missing - ALONE:
+        missing -= ALONE
+    elif len(missing) > 1:
+        missing = {max(missing, key=lambda label: (scores[label], label))}
+    placed = [_placed(label, prepared, model) for label in sorted(missing)]
     findings = [f for _, f in sorted(kept + placed, key=lambda i: (RANK[i[1].intent], i[0]))]
     findings = [_with_reason(f, prepared, model) for f in findings]
     margins = {
@@ -94,8 +122,8 @@ def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderM
 
 def _cut(label: str, threshold: float, ruled: set[str]) -> float:
     if label in ruled:
-        return threshold * KEEP
-    return threshold if label in MODEL_ONLY else max(threshold, ADD_FLOOR)
+        return threshold * KEEP.get(label, 0.0)
+    return max(threshold, FLOOR.get(label, 0.0))
 
 
 def _agreed(position: int, finding: Finding, accepted: set[str]) -> tuple[int, Finding | None]:

@@ -156,6 +156,9 @@ def _flags(reply: LabelledReply, reading: Reading, tally: Counter[str]) -> None:
             subject=reply.subject,
             sender=reply.sender,
             customer_domains=[reply.customer_domain] if reply.customer_domain else [],
+            today=reply.today,
+            known_invoices=reply.known_invoices,
+            currency=reply.currency,
         ).flags
     )
     if reading.injection_suspected:

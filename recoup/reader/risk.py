@@ -13,17 +13,21 @@ done.
 
 from __future__ import annotations
 
+import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from recoup.reader.footer import cut_footer
 from recoup.reader.lexicon import INJECTION_STRONG, INJECTION_WEAK
 from recoup.reader.model import ModelFileError, load
-from recoup.reader.prepare import new_text
+from recoup.reader.prepare import new_text, prepare_reply
 from recoup.reader.text import fold
 
 FLAGS = ("injection", "bank_change", "lookalike_domain", "claimed_approval")
+# Without the message's day, relative dates resolve against a fixed one (only whether a
+# date lies in the past is affected).
+_NO_DAY = datetime.date(2026, 1, 1)
 
 _BANK_CHANGE = re.compile(
     r"""
@@ -76,8 +80,17 @@ class Risk:
 
 
 def assess(
-    text: str, *, subject: str = "", sender: str = "", customer_domains: Iterable[str] = ()
+    text: str,
+    *,
+    subject: str = "",
+    sender: str = "",
+    customer_domains: Iterable[str] = (),
+    today: datetime.date | None = None,
+    known_invoices: Mapping[str, int] | None = None,
+    currency: str = "USD",
 ) -> Risk:
+    """The risk flags of one message. ``today``, ``known_invoices`` and ``currency`` are
+    those ``read_reply`` is given: the model sees the message as it was trained to."""
     evidence: dict[str, str] = {}
     _, body = new_text(text)
     folded = fold(cut_footer(body))
@@ -93,24 +106,26 @@ def assess(
     injected = INJECTION_STRONG.search(folded) or INJECTION_WEAK.search(folded)
     if injected:
         evidence["injection"] = body[injected.start() : injected.end()][:120]
-    for name in _learned_flags(body, subject) - set(evidence):
+    context = (today or _NO_DAY, known_invoices or {}, currency)
+    for name in _learned_flags(text, subject, context) - set(evidence):
         evidence[name] = "read by the model"
     return Risk(flags=[name for name in FLAGS if name in evidence], evidence=evidence)
 
 
-def _learned_flags(body: str, subject: str) -> set[str]:
+def _learned_flags(
+    text: str, subject: str, context: tuple[datetime.date, Mapping[str, int], str]
+) -> set[str]:
     try:
         head = load().heads.get("flags")
     except ModelFileError:
         return set()
-    if head is None or not body.strip():
+    today, known_invoices, currency = context
+    prepared = prepare_reply(
+        text, subject=subject, today=today, known_invoices=known_invoices, currency=currency
+    )
+    if head is None or not prepared.body.strip():
         return set()
-    from recoup.reader.features import features
-
-    present = features(body)
-    if subject:
-        present.update(f"s:{f}" for f in features(subject) if f.startswith("w:"))
-    scores = head.probabilities(present)
+    scores = head.probabilities(prepared.features)
     return {name for name in head.classes if scores[name] >= head.threshold(name)}
 
 
