@@ -29,25 +29,19 @@ from recoup.reader.prepare import Prepared, cue_features, text_features
 #   intent's threshold (0: the rules' finding always stands);
 # - FLOOR: an intent the rules did not read is added on the model's word only at or above
 #   the larger of its threshold and this floor (above 1: never).
-KEEP: dict[str, float] = {
-    "dispute": 0.3,
-    "already_paid": 0.3,
-    "copy_request": 0.3,
-    "question": 1.0,
-    "legal_threat": 0.6,
-}
+KEEP: dict[str, float] = {"legal_threat": 0.6}
 FLOOR: dict[str, float] = {
-    "promise": 0.6,
-    "stall": 0.5,
+    "promise": 0.8,
     "payment_plan": 0.5,
-    "dispute": 0.8,
-    "already_paid": 0.5,
-    "statement_request": 0.5,
+    "dispute": 0.85,
+    "already_paid": 0.8,
+    "copy_request": 0.8,
+    "statement_request": 0.8,
     "question": 0.5,
     "wrong_contact": 0.5,
-    "acknowledgement": 0.8,
-    "insolvency": 0.8,
+    "insolvency": 0.5,
     "legal_threat": 1.01,
+    "hostile": 0.5,
 }
 # A margin to the threshold under this (on a 0..1 scale either side) is too close to call.
 NEAR = 0.08
@@ -111,6 +105,7 @@ def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderM
     elif len(missing) > 1:
         missing = {max(missing, key=lambda label: (scores[label], label))}
     placed = [_placed(label, prepared, model) for label in sorted(missing)]
+    placed = [item for item in placed if not _contradicted(item[1], kept)]
     findings = [f for _, f in sorted(kept + placed, key=lambda i: (RANK[i[1].intent], i[0]))]
     findings = [_with_reason(f, prepared, model) for f in findings]
     margins = {
@@ -140,6 +135,37 @@ def _agreed(position: int, finding: Finding, accepted: set[str]) -> tuple[int, F
     if labels and not labels & accepted:
         return position, None
     return position, finding
+
+
+# An intent the model adds in a clause where the rules read another one that the model is
+# known to confuse it with, or that rules it out: the rules' reading of that clause stands.
+_CONFUSED = {
+    Intent.OPT_OUT: {Intent.WRONG_CONTACT},  # "not the right person, write to ap@…"
+    Intent.DISPUTE: {Intent.COPY_REQUEST},  # "we never received the invoice"
+    Intent.PROMISE: {Intent.PAYMENT_PLAN},  # "$300 today and $300 each month"
+    # A stall has no date; "we wired it, it should have cleared by now" is a payment.
+    Intent.STALL: {Intent.PROMISE, Intent.ALREADY_PAID, Intent.PAYMENT_PLAN},
+}
+
+# Confused wherever the other is read: "not the right person. Please write to ap@…".
+_ANYWHERE = frozenset({Intent.OPT_OUT})
+
+
+def _contradicted(finding: Finding, kept: list[tuple[int, Finding]]) -> bool:
+    """Whether a finding only the model saw is contradicted by what the rules read."""
+    # An out-of-office note says nothing else.
+    if any(other.intent is Intent.OUT_OF_OFFICE for _, other in kept):
+        return True
+    confused = _CONFUSED.get(finding.intent, set())
+    return any(
+        other.intent in confused
+        and (
+            finding.intent in _ANYWHERE
+            or finding.evidence in other.evidence
+            or other.evidence in finding.evidence
+        )
+        for _, other in kept
+    )
 
 
 def _placed(label: str, prepared: Prepared, model: ReaderModel) -> tuple[int, Finding]:
