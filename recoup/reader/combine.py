@@ -33,7 +33,7 @@ KEEP: dict[str, float] = {"legal_threat": 0.6}
 FLOOR: dict[str, float] = {
     "promise": 0.8,
     "payment_plan": 0.5,
-    "dispute": 0.85,
+    "dispute": 0.9,
     "already_paid": 0.8,
     "copy_request": 0.8,
     "statement_request": 0.8,
@@ -45,6 +45,8 @@ FLOOR: dict[str, float] = {
 }
 # A margin to the threshold under this (on a 0..1 scale either side) is too close to call.
 NEAR = 0.08
+# A reading the model disagrees with by more than this (same scale) goes to a person.
+DOUBT = 0.8
 # The reason head overrides the rules' "other" only when it is at least this sure.
 REASON_SURE = 0.7
 STATEMENT = "statement_request"
@@ -108,11 +110,16 @@ def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderM
     placed = [item for item in placed if not _contradicted(item[1], kept)]
     findings = [f for _, f in sorted(kept + placed, key=lambda i: (RANK[i[1].intent], i[0]))]
     findings = [_with_reason(f, prepared, model) for f in findings]
-    margins = {
-        label: _margin(scores[label], cut[label]) for label in ACTIONABLE & set(head.classes)
+    read = {label for finding in findings for label in labels_of(finding)}
+    # How far the model agrees with the reading on each actionable intent: positive when it
+    # agrees (the intent is read and scores above its threshold, or neither), negative when
+    # the reading stands on the rules' word against the model's.
+    agreement = {
+        label: _margin(scores[label], head.threshold(label)) * (1 if label in read else -1)
+        for label in ACTIONABLE & set(head.classes)
     }
-    confidence = round(min((abs(m) for m in margins.values()), default=1.0), 3)
-    return Combined(findings, confidence, _unsure_why(findings, margins))
+    confidence = round(max(0.0, min(agreement.values(), default=1.0)), 3)
+    return Combined(findings, confidence, _unsure_why(findings, agreement))
 
 
 def _cut(label: str, threshold: float, ruled: set[str]) -> float:
@@ -220,8 +227,11 @@ def _margin(score: float, threshold: float) -> float:
     return (score - threshold) / threshold if threshold > 0 else -1.0
 
 
-def _unsure_why(findings: list[Finding], margins: dict[str, float]) -> str | None:
-    close = sorted(label for label, margin in margins.items() if abs(margin) < NEAR)
+def _unsure_why(findings: list[Finding], agreement: dict[str, float]) -> str | None:
+    doubted = sorted(label for label, value in agreement.items() if value < -DOUBT)
+    if doubted:
+        return f"the rules read {doubted[0].replace('_', ' ')}, the model doubts it"
+    close = sorted(label for label, value in agreement.items() if abs(value) < NEAR)
     if close:
         return f"{close[0].replace('_', ' ')} is near its threshold"
     promises = [f for f in findings if f.intent is Intent.PROMISE]
