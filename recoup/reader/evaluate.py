@@ -115,6 +115,11 @@ def evaluate(replies: Iterable[LabelledReply]) -> dict[str, Any]:
             name: _share(flags, f"{name}:found", name)
             for name in sorted({key.split(":")[0] for key in flags})
         },
+        "false_flags": {
+            key.split(":")[0]: count
+            for key, count in sorted(flags.items())
+            if key.endswith(":false")
+        },
         "footer_false_intents": footers["false"],
         "footers_read": footers["footers"],
         "misses": misses,

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from recoup.reader.footer import cut_footer
-from recoup.reader.lexicon import INJECTION_STRONG, INJECTION_WEAK
+from recoup.reader.injection import instructs_machine
 from recoup.reader.model import ModelFileError, load
 from recoup.reader.prepare import new_text, prepare_reply
 from recoup.reader.text import fold
@@ -46,25 +46,39 @@ _BANK_CHANGE = re.compile(
     | nov[oa]s?\s+(?:dados\s+bancarios|conta|iban)|alteracao\s+(?:de|dos)\s+dados\s+bancarios
     | now(?:y|e|ego)\s+(?:numer\s+(?:konta|rachunku)|rachun(?:ek|ku)|dane\s+bankowe|konto)
     | zmian[aey]\s+(?:numeru\s+)?(?:konta|rachunku|danych\s+bankowych)
+    | (?:overgestapt|overgestapt\s+naar|switched|moved|gewechselt|passe|cambiado|passati)\s+
+        (?:naar\s+|to\s+|zu\s+|a\s+)?(?:een\s+|a\s+|eine\s+|une\s+|otro\s+|un\s+)?
+        (?:andere|another|new|different|neue|autre|nouvelle|otro|nuevo|altra|nuova)\s+(?:bank|banque|banco|banca)
+    | (?:all\s+)?future\s+payments\s+(?:to|into|should\s+go\s+to)
     """,
     re.VERBOSE,
 )
 _OUR_PEOPLE = (
-    r"(?:your|vo(?:tre|s)|ihr(?:e|er|em)?|su|vuestr[oa]|il\s+vostro|la\s+vostra|uw|jullie|"
+    r"(?:(?:your|vo(?:tre|s)|ihr(?:e|er|em)?|su|vuestr[oa]|il\s+vostro|la\s+vostra|uw|jullie|"
     r"seu|sua|wasz(?:a|ego)?|pan(?:a|i)?)\s+"
     r"(?:cfo|ceo|coo|director|directeur|directrice|direktor(?:in)?|directora?|dyrektor"
     r"|manager(?:in)?|account\s+manager|sales\s+(?:rep|manager)|finance\s+director|boss|chef"
     r"|responsable|gerente|vertriebs\w*|commercial|representative|rep|controller|kierownik"
-    r"|gestore|accountmanager|vendedor)"
+    r"|gestore|accountmanager|vendedor|area\s+manager|direttore|responsabile|commerciale"
+    r"|dyrektor\s+\w+|opiekun\w*|handlowiec|comercial|vertegenwoordiger|verkoper)"
+    r"|(?:\w+\s+)?(?:del|dal|della|dalla)\s+vostr[oa]\s+(?:ufficio|reparto|area|team|direttore"
+    r"|responsabile)|(?:opiekun|doradca)\s+(?:naszego|waszego)\s+konta"
+    r"|\w+\s+(?:from|of)\s+your\s+(?:sales|credit|finance|accounts?)\s+(?:team|department|office))"
 )
 _APPROVED = (
     r"(?:approved|agreed|authori[sz]ed|confirmed|signed\s+off|promised|waived|granted|ok'?d"
     r"|genehmigt|zugestimmt|zugesagt|bestatigt|approuve|accepte|autorise|confirme|aprobado"
     r"|acordado|autorizado|confirmado|approvato|concesso|autorizzato|confermato|goedgekeurd"
-    r"|akkoord|toegezegd|aprovado|autorizou|aprovou|zatwierdzil[a]?|zgodzil[a]?\s+sie|obiecal[a]?)"
+    r"|akkoord|toegezegd|aprovado|autorizou|aprovou|zatwierdzil[a]?|zgodzil[a]?\s+sie|obiecal[a]?"
+    r"|assicurato|promess[oa]|garantito|zapewni[lł]|obieca[lł]|zatwierdzi[lł]|zusicherte"
+    r"|zugesichert|assure|garanti"
+    r"|asegurado|prometido|beloofd|verzekerd|garantiu|prometeu)"
 )
 _CLAIMED_APPROVAL = re.compile(
-    rf"{_OUR_PEOPLE}[^.\n]{{0,80}}?{_APPROVED}|{_APPROVED}\s+by\s+{_OUR_PEOPLE}", re.VERBOSE
+    # A dot inside a word ("dott.ssa", "p.p.") does not end the sentence.
+    rf"{_OUR_PEOPLE}(?:[^.\n]|\.(?=\w)){{0,80}}?{_APPROVED}"
+    rf"|{_APPROVED}\s+(?:by|da|von|par|por|door|przez)\s+(?:[\w.]+\s+){{0,3}}?{_OUR_PEOPLE}",
+    re.VERBOSE,
 )
 _HOMOGLYPHS = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("l", "i"), ("-", ""), ("_", ""))
 
@@ -103,7 +117,7 @@ def assess(
         match = pattern.search(folded)
         if match:
             evidence[name] = body[match.start() : match.end()][:120]
-    injected = INJECTION_STRONG.search(folded) or INJECTION_WEAK.search(folded)
+    injected = instructs_machine(folded)
     if injected:
         evidence["injection"] = body[injected.start() : injected.end()][:120]
     context = (today or _NO_DAY, known_invoices or {}, currency)
