@@ -8,9 +8,11 @@ with it. An intent only the model
 sees is placed in the clause the model scores highest for it, and that clause's details
 are collected by the same extractors the rules use.
 
-How sure the reading is: each plausible actionable intent's margin to its threshold; the
-smallest is the reading's confidence, and a margin under ``NEAR`` makes the reading unsure,
-as does a promise with no date it can place or intents that contradict.
+How sure the reading is: on each actionable intent, how far the model agrees with the
+reading (its margin to the threshold, counted against the reading when the rules read an
+intent the model doubts, or leave out one it sees). The least agreement, on a 0..1 scale
+where 0.5 is the threshold, is the reading's confidence; under ``UNSURE_BELOW`` the reading
+is unsure, as it is when a promise has no date it can place or intents contradict.
 """
 
 from __future__ import annotations
@@ -43,10 +45,9 @@ FLOOR: dict[str, float] = {
     "legal_threat": 1.01,
     "hostile": 0.5,
 }
-# A margin to the threshold under this (on a 0..1 scale either side) is too close to call.
-NEAR = 0.08
-# A reading the model disagrees with by more than this (same scale) goes to a person.
-DOUBT = 0.8
+# A reading goes to a person when its confidence is below this: chosen on dev to send about
+# one reply in seven.
+UNSURE_BELOW = 0.3
 # The reason head overrides the rules' "other" only when it is at least this sure.
 REASON_SURE = 0.7
 STATEMENT = "statement_request"
@@ -118,7 +119,8 @@ def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderM
         label: _margin(scores[label], head.threshold(label)) * (1 if label in read else -1)
         for label in ACTIONABLE & set(head.classes)
     }
-    confidence = round(max(0.0, min(agreement.values(), default=1.0)), 3)
+    # 0.5 is the model on the threshold of one actionable intent; 0 is it sure of the opposite.
+    confidence = round((1 + min(agreement.values(), default=1.0)) / 2, 3)
     return Combined(findings, confidence, _unsure_why(findings, agreement))
 
 
@@ -228,12 +230,13 @@ def _margin(score: float, threshold: float) -> float:
 
 
 def _unsure_why(findings: list[Finding], agreement: dict[str, float]) -> str | None:
-    doubted = sorted(label for label, value in agreement.items() if value < -DOUBT)
-    if doubted:
-        return f"the rules read {doubted[0].replace('_', ' ')}, the model doubts it"
-    close = sorted(label for label, value in agreement.items() if abs(value) < NEAR)
-    if close:
-        return f"{close[0].replace('_', ' ')} is near its threshold"
+    read = {label for finding in findings for label in labels_of(finding)}
+    weakest = min(sorted(agreement), key=lambda label: agreement[label], default=None)
+    if weakest is not None and (1 + agreement[weakest]) / 2 < UNSURE_BELOW:
+        name = weakest.replace("_", " ")
+        if weakest in read:
+            return f"read as {name} on the rules' word; the model doubts it"
+        return f"may be {name}: near its threshold"
     promises = [f for f in findings if f.intent is Intent.PROMISE]
     if any(f.date is None for f in promises):
         return "a promise with no date it can place"
