@@ -99,6 +99,7 @@ def evaluate_command(
         "promise_amount_exact",
         "dispute_reason_accuracy",
         "flag_recall",
+        "false_flags",
         "footer_false_intents",
         "per_language",
     ):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from recoup.reader import lexicon as lx
 from recoup.reader.context import Context, Cue, Span, inside
+from recoup.reader.footer import register_line
 from recoup.reader.intents import CopyKind, DisputeReason, Intent
 from recoup.reader.segments import Segment
 
@@ -162,116 +165,145 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
     return "doc"
 
 
-def detect(seg: Segment, ctx: Context) -> list[Cue]:
-    """The cues of one clause, at most one per intent."""
-    masked, language = ctx.masked, ctx.language
-    clause = (seg.start, seg.end)
-    text = masked[seg.start : seg.end]
-    if not text.strip():
-        return []
-    cues: list[Cue] = []
-    base = seg.start
-    has_invoice = bool(inside(seg.start, seg.end, ctx.invoices))
+@dataclass
+class _Clause:
+    """One clause being read, with the helpers every detector needs."""
 
-    def span(match: re.Match[str]) -> Span:
-        return base + match.start(), base + match.end()
+    seg: Segment
+    ctx: Context
+    text: str
+    has_invoice: bool
+    # A "not received" that is about a document asks for a copy: the copy detector takes it.
+    pending_copy: list[Cue] = field(default_factory=list)
 
-    def in_question(start: int) -> bool:
-        return seg.question_from is not None and start >= seg.question_from
+    @property
+    def span_of_clause(self) -> Span:
+        return self.seg.start, self.seg.end
 
-    for match in lx.INSOLVENCY.finditer(text):
-        if not _negated(masked, clause, span(match), language, prior_words=3, after=False):
-            cues.append(Cue(Intent.INSOLVENCY, *span(match)))
-            break
+    def span(self, match: re.Match[str]) -> Span:
+        return self.seg.start + match.start(), self.seg.start + match.end()
 
-    for match in lx.LEGAL_THREAT.finditer(text):
-        cues.append(Cue(Intent.LEGAL_THREAT, *span(match)))
-        break
+    def in_question(self, start: int) -> bool:
+        return self.seg.question_from is not None and start >= self.seg.question_from
 
-    # Disputes: a reason of its own ("damaged"), or a general word ("wrong") plus a topic.
+    def negated(self, span: Span, **options: Any) -> bool:
+        return _negated(self.ctx.masked, self.span_of_clause, span, self.ctx.language, **options)
+
+
+def _insolvency(c: _Clause, cues: list[Cue]) -> None:
+    for match in lx.INSOLVENCY.finditer(c.text):
+        if not c.negated(c.span(match), prior_words=3, after=False):
+            cues.append(Cue(Intent.INSOLVENCY, *c.span(match)))
+            return
+
+
+def _legal_threat(c: _Clause, cues: list[Cue]) -> None:
+    # "Amtsgericht München HRB 12345" registers a company; it threatens no one.
+    if register_line(c.text):
+        return
+    match = lx.LEGAL_THREAT.search(c.text)
+    if match:
+        cues.append(Cue(Intent.LEGAL_THREAT, *c.span(match)))
+
+
+def _strong_reasons(c: _Clause) -> list[tuple[int, DisputeReason, Span]]:
     reasons: list[tuple[int, DisputeReason, Span]] = []
-    copy_cues: list[Cue] = []
     for reason, pattern in lx.REASONS_STRONG.items():
-        if reason is DisputeReason.DUPLICATE and lx.DUPLICATE_AS_COPY.search(text):
+        if reason is DisputeReason.DUPLICATE and lx.DUPLICATE_AS_COPY.search(c.text):
             continue
-        for match in pattern.finditer(text):
-            if not _negated(masked, clause, span(match), language, prior_words=3, after=False):
-                reasons.append((match.start(), reason, span(match)))
+        for match in pattern.finditer(c.text):
+            if not c.negated(c.span(match), prior_words=3, after=False):
+                reasons.append((match.start(), reason, c.span(match)))
                 break
-    for match in lx.NOT_RECEIVED.finditer(text):
-        found = _not_received_object(masked, clause, span(match), ctx)
+    match = lx.NOT_RECEIVED.search(c.text)
+    if match:
+        found = _not_received_object(c.ctx.masked, c.span_of_clause, c.span(match), c.ctx)
         if found == "goods":
-            reasons.append((match.start(), DisputeReason.NOT_RECEIVED, span(match)))
+            reasons.append((match.start(), DisputeReason.NOT_RECEIVED, c.span(match)))
         elif found == "doc":
-            around = masked[max(seg.start, base + match.start() - 45) : seg.end]
-            copy_cues.append(
-                Cue(Intent.COPY_REQUEST, *span(match), kinds=_copy_kinds(around, has_invoice))
-            )
-        break
-    general: list[Span] = [span(m) for m in lx.DISPUTE_INTRINSIC.finditer(text)]
-    for match in lx.DISPUTE_NEGATABLE.finditer(text):
+            around = c.ctx.masked[max(c.seg.start, c.seg.start + match.start() - 45) : c.seg.end]
+            kinds = _copy_kinds(around, c.has_invoice)
+            c.pending_copy.append(Cue(Intent.COPY_REQUEST, *c.span(match), kinds=kinds))
+    return reasons
+
+
+def _general_reason(c: _Clause, start: int, end: int) -> DisputeReason:
+    """The reason of a dispute said with a general word ("wrong"): the topic nearest it."""
+    base, masked, text = c.seg.start, c.ctx.masked, c.text
+    weak_hits = [
+        (abs(m.start() - (start - base)), weak)
+        for weak, pattern in lx.REASONS_WEAK.items()
+        for m in pattern.finditer(text)
+    ]
+    if not weak_hits:
+        # "That's not right.": what is wrong was said just before.
+        earlier = masked[max(0, base - 200) : base]
+        weak_hits = [
+            (start - max(0, base - 200) - m.end() + len(text), weak)
+            for weak, pattern in lx.REASONS_WEAK.items()
+            for m in pattern.finditer(earlier)
+        ]
+    # "I never ordered these 10 units" is about the order, not the quantity.
+    if weak_hits and not _NOT_ORDERED.search(masked, start, end):
+        return min(weak_hits)[1]
+    return DisputeReason.OTHER
+
+
+def _dispute(c: _Clause, cues: list[Cue]) -> None:
+    """A reason of its own ("damaged"), or a general word ("wrong") plus a topic."""
+    reasons = _strong_reasons(c)
+    general: list[Span] = [c.span(m) for m in lx.DISPUTE_INTRINSIC.finditer(c.text)]
+    for match in lx.DISPUTE_NEGATABLE.finditer(c.text):
         # "Was the credit note booked?" asks; it does not dispute.
-        if in_question(span(match)[0]):
+        if c.in_question(c.span(match)[0]):
             continue
-        if not _negated(masked, clause, span(match), language):
-            general.append(span(match))
+        if not c.negated(c.span(match)):
+            general.append(c.span(match))
     if reasons:
         reasons.sort(key=lambda item: item[0])
         _, reason, (start, end) = reasons[0]
         cues.append(Cue(Intent.DISPUTE, start, end, reason=reason))
     elif general:
-        general.sort()
-        start, end = general[0]
-        reason = DisputeReason.OTHER
-        weak_hits = [
-            (abs(m.start() - (start - base)), weak)
-            for weak, pattern in lx.REASONS_WEAK.items()
-            for m in pattern.finditer(text)
-        ]
-        if not weak_hits:
-            # "That's not right.": what is wrong was said just before.
-            earlier = masked[max(0, seg.start - 200) : seg.start]
-            weak_hits = [
-                (start - max(0, seg.start - 200) - m.end() + len(text), weak)
-                for weak, pattern in lx.REASONS_WEAK.items()
-                for m in pattern.finditer(earlier)
-            ]
-        # "I never ordered these 10 units" is about the order, not the quantity.
-        if weak_hits and not _NOT_ORDERED.search(masked, start, end):
-            reason = min(weak_hits)[1]
-        cues.append(Cue(Intent.DISPUTE, start, end, reason=reason))
+        start, end = min(general)
+        cues.append(Cue(Intent.DISPUTE, start, end, reason=_general_reason(c, start, end)))
 
-    # Already paid, and the Spanish "pagamos" that may be either.
-    for match in _matches(lx.ALREADY_PAID, text):
-        start, end = span(match)
+
+def _already_paid(c: _Clause, cues: list[Cue]) -> None:
+    masked, seg = c.ctx.masked, c.seg
+    for match in _matches(lx.ALREADY_PAID, c.text):
+        start, end = c.span(match)
         # "Did you get the $500 we wired?" still says it was wired; "Have we paid?" does not.
-        if in_question(start) and not (
+        if c.in_question(start) and not (
             _FIRST_PERSON.match(match.group())
             and not _INVERSION.search(" ".join(masked[seg.start : start].split()[-1:]))
         ):
             continue
-        if _negated(masked, clause, (start, end), language, prior_words=2, within=True):
+        if c.negated((start, end), prior_words=2, within=True):
             continue
         if _MISTAKEN_BELIEF.search(masked, max(seg.start, start - 60), start):
             continue
         cues.append(Cue(Intent.ALREADY_PAID, start, end))
         break
-    ambiguous = lx.AMBIGUOUS_PAST.search(text)
-    if ambiguous and not _negated(masked, clause, span(ambiguous), language, prior_words=2):
-        looks_back = bool(lx.PAST_MARKERS.search(text)) or any(
-            hit.future[1] < ctx.today for hit in inside(seg.start, seg.end, ctx.dates)
+    # The Spanish "pagamos" may be either: paid if the clause looks back, else a promise.
+    ambiguous = lx.AMBIGUOUS_PAST.search(c.text)
+    if ambiguous and not c.negated(c.span(ambiguous), prior_words=2):
+        looks_back = bool(lx.PAST_MARKERS.search(c.text)) or any(
+            hit.future[1] < c.ctx.today for hit in inside(seg.start, seg.end, c.ctx.dates)
         )
         intent = Intent.ALREADY_PAID if looks_back else Intent.PROMISE
-        cues.append(Cue(intent, *span(ambiguous)))
+        cues.append(Cue(intent, *c.span(ambiguous)))
 
-    for match in _matches(lx.PROMISE, text):
-        start, end = span(match)
-        if _negated(masked, clause, (start, end), language, prior_words=2, within=True):
+
+def _promise(c: _Clause, cues: list[Cue]) -> None:
+    masked, seg = c.ctx.masked, c.seg
+    for match in _matches(lx.PROMISE, c.text):
+        start, end = c.span(match)
+        if c.negated((start, end), prior_words=2, within=True):
             continue
         if _CONDITION.search(" ".join(masked[seg.start : start].split()[-2:])):
             continue
         # "Can we pay by card?" asks; "Can we pay next Friday?" proposes a date.
-        if in_question(start) and not inside(start, seg.end, ctx.dates):
+        if c.in_question(start) and not inside(start, seg.end, c.ctx.dates):
             continue
         # "We'll pay that one on time" is about an invoice not yet due: no promise to log.
         if lx.PROMISE_ON_TIME.search(masked, end, seg.end):
@@ -279,58 +311,96 @@ def detect(seg: Segment, ctx: Context) -> list[Cue]:
         arrival = bool(_ARRIVAL.search(match.group()))
         cues.append(Cue(Intent.PROMISE, start, end, arrival=arrival))
         break
-    for match in lx.PROMISE_UNTIL.finditer(text):
-        start, end = span(match)
-        later = [hit for hit in ctx.dates if end <= hit.start < seg.end]
-        if later and lx.PAYMENT_STEM.search(text):
+    for match in lx.PROMISE_UNTIL.finditer(c.text):
+        start, end = c.span(match)
+        later = [hit for hit in c.ctx.dates if end <= hit.start < seg.end]
+        if later and lx.PAYMENT_STEM.search(c.text):
             cues.append(Cue(Intent.PROMISE, start, end, until=True))
             break
 
-    plan = None
+
+def _plan(c: _Clause, cues: list[Cue]) -> None:
+    text = c.text
     for match in lx.PLAN.finditer(text):
-        if not _negated(masked, clause, span(match), language, prior_words=3, after=False):
-            plan = Cue(Intent.PAYMENT_PLAN, *span(match))
-            break
-    about_paying = bool(lx.PAYMENT_STEM.search(text) or has_invoice or lx.DOC_WORDS.search(text))
-    if plan is None and about_paying:
+        if not c.negated(c.span(match), prior_words=3, after=False):
+            cues.append(Cue(Intent.PAYMENT_PLAN, *c.span(match)))
+            return
+    about_paying = bool(lx.PAYMENT_STEM.search(text) or c.has_invoice or lx.DOC_WORDS.search(text))
+    if about_paying:
         match = lx.PLAN_NEEDS_PAY.search(text)
-        if match and not _negated(
-            masked, clause, span(match), language, prior_words=3, after=False
-        ):
-            plan = Cue(Intent.PAYMENT_PLAN, *span(match))
-    if plan is None and inside(seg.start, seg.end, ctx.amounts):
+        if match and not c.negated(c.span(match), prior_words=3, after=False):
+            cues.append(Cue(Intent.PAYMENT_PLAN, *c.span(match)))
+            return
+    if inside(c.seg.start, c.seg.end, c.ctx.amounts):
         match = lx.RECURRING.search(text)
         if match and lx.PAYMENT_STEM.search(text):
-            plan = Cue(Intent.PAYMENT_PLAN, *span(match))
-    if plan:
-        cues.append(plan)
+            cues.append(Cue(Intent.PAYMENT_PLAN, *c.span(match)))
 
-    copy_cues.extend(_copy_requests(text, base, clause, ctx, has_invoice))
-    if copy_cues:
-        cues.append(copy_cues[0])
 
-    for match in lx.WRONG_CONTACT_STRONG.finditer(text):
-        cues.append(Cue(Intent.WRONG_CONTACT, *span(match)))
-        break
-    else:
-        match = lx.WRONG_CONTACT_REDIRECT.search(text)
-        sentence = next((s for s in ctx.sentences if s[0] <= seg.start < s[1]), clause)
-        if match and inside(sentence[0], sentence[1], ctx.emails):
-            cues.append(Cue(Intent.WRONG_CONTACT, *span(match), strong=False))
+def _copy(c: _Clause, cues: list[Cue]) -> None:
+    found = c.pending_copy + _copy_requests(
+        c.text, c.seg.start, c.span_of_clause, c.ctx, c.has_invoice
+    )
+    if found:
+        cues.append(found[0])
 
-    question = lx.QUESTION.search(text)
+
+def _wrong_contact(c: _Clause, cues: list[Cue]) -> None:
+    match = lx.WRONG_CONTACT_STRONG.search(c.text)
+    if match:
+        cues.append(Cue(Intent.WRONG_CONTACT, *c.span(match)))
+        return
+    match = lx.WRONG_CONTACT_REDIRECT.search(c.text)
+    sentence = next((s for s in c.ctx.sentences if s[0] <= c.seg.start < s[1]), c.span_of_clause)
+    if match and inside(sentence[0], sentence[1], c.ctx.emails):
+        cues.append(Cue(Intent.WRONG_CONTACT, *c.span(match), strong=False))
+
+
+def _question(c: _Clause, cues: list[Cue]) -> None:
+    question = lx.QUESTION.search(c.text)
     if question:
-        cues.append(Cue(Intent.QUESTION, *span(question)))
-    elif seg.question_from is not None:
-        part = masked[seg.question_from : seg.end]
-        answered = any(cue.start >= seg.question_from for cue in cues)
-        if not answered and part.strip(" ?") and not lx.RHETORICAL.search(part):
-            cues.append(Cue(Intent.QUESTION, seg.question_from, seg.end))
+        cues.append(Cue(Intent.QUESTION, *c.span(question)))
+        return
+    asked_from = c.seg.question_from
+    if asked_from is None:
+        return
+    part = c.ctx.masked[asked_from : c.seg.end]
+    answered = any(cue.start >= asked_from for cue in cues)
+    if not answered and part.strip(" ?") and not lx.RHETORICAL.search(part):
+        cues.append(Cue(Intent.QUESTION, asked_from, c.seg.end))
 
-    strong_hostile = lx.HOSTILE_STRONG.search(text)
-    hostile = strong_hostile or lx.HOSTILE.search(text) or lx.RHETORICAL.search(text)
+
+def _hostile(c: _Clause, cues: list[Cue]) -> None:
+    strong = lx.HOSTILE_STRONG.search(c.text)
+    hostile = strong or lx.HOSTILE.search(c.text) or lx.RHETORICAL.search(c.text)
     if hostile:
-        cues.append(Cue(Intent.HOSTILE, *span(hostile), strong=bool(strong_hostile)))
+        cues.append(Cue(Intent.HOSTILE, *c.span(hostile), strong=bool(strong)))
+
+
+# In order: a question is answered by any cue found before it, so it comes late.
+_DETECTORS: tuple[Callable[[_Clause, list[Cue]], None], ...] = (
+    _insolvency,
+    _legal_threat,
+    _dispute,
+    _already_paid,
+    _promise,
+    _plan,
+    _copy,
+    _wrong_contact,
+    _question,
+    _hostile,
+)
+
+
+def detect(seg: Segment, ctx: Context) -> list[Cue]:
+    """The cues of one clause, at most one per intent."""
+    text = ctx.masked[seg.start : seg.end]
+    if not text.strip():
+        return []
+    clause = _Clause(seg, ctx, text, bool(inside(seg.start, seg.end, ctx.invoices)))
+    cues: list[Cue] = []
+    for detector in _DETECTORS:
+        detector(clause, cues)
     return _tidy(cues)
 
 

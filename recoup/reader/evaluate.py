@@ -115,6 +115,11 @@ def evaluate(replies: Iterable[LabelledReply]) -> dict[str, Any]:
             name: _share(flags, f"{name}:found", name)
             for name in sorted({key.split(":")[0] for key in flags})
         },
+        "false_flags": {
+            key.split(":")[0]: count
+            for key, count in sorted(flags.items())
+            if key.endswith(":false")
+        },
         "footer_false_intents": footers["false"],
         "footers_read": footers["footers"],
         "misses": misses,
@@ -156,6 +161,9 @@ def _flags(reply: LabelledReply, reading: Reading, tally: Counter[str]) -> None:
             subject=reply.subject,
             sender=reply.sender,
             customer_domains=[reply.customer_domain] if reply.customer_domain else [],
+            today=reply.today,
+            known_invoices=reply.known_invoices,
+            currency=reply.currency,
         ).flags
     )
     if reading.injection_suspected:

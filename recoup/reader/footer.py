@@ -41,6 +41,7 @@ _DISCLAIMER = re.compile(
      |ta\ wiadomosc|niniejsza\ wiadomosc|jesli\ nie\ jestes
      |esta\ mensagem|este\ e-?mail\ (?:e|contem)|se\ voce\ (?:nao|recebeu)
      |please\ consider\ the\ environment|bitte\ denken\ sie\ an\ die\ umwelt
+     |is\ authori[sz]ed\ and\ regulated\ by|act\ as\ agents?\ of\ the\ company
     )
     """,
     re.VERBOSE,
@@ -106,9 +107,19 @@ _NAME_PARTICLES = frozenset(
 )
 
 
+_ON_BEHALF = re.compile(r"^(?:for and )?on behalf of\b", re.IGNORECASE)
+
+
+def register_line(folded: str) -> bool:
+    """A company-register line ("Amtsgericht Köln HRB 12345"): never what a customer means."""
+    return bool(_REGISTER_LINE.search(folded))
+
+
 def _signature_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
+        return True
+    if _ON_BEHALF.match(stripped) and len(stripped) <= 90:
         return True
     if len(stripped) > 90 or stripped[-1] in ".?!;":
         return False

@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from recoup.reader.lexicon import INJECTION_STRONG, INJECTION_WEAK
+
+# Text that speaks to a machine in any of the corpus languages (folded): "ignore the previous
+# instructions", "note to the AI assistant", a line that starts "SYSTEM:".
+_TO_A_MACHINE = re.compile(
+    r"""
+    \b(?:ignor\w*|zignoruj\w*|negeer\w*|vergiss\w*|oublie[rz]?|olvida\w*|dimentica\w*)\b
+        (?:\s+[\w']+){0,3}?\s+(?:instructions?|anweisungen|instruktionen|instrucciones
+        |istruzioni|instructies|instrucoes|instrukcje|instrukcji|polecenia|consignes)\b
+    | \b(?:note|message|hinweis|nachricht|nota|mensaje|messaggio|bericht|opmerking|uwaga
+        |wiadomosc|aviso|mensagem)\s+(?:a|an|to|for|para|per|voor|dla|al|alla|au|aan|ao)\s+
+        (?:l'|the\s|die\s|den\s|el\s|la\s|il\s|de\s|het\s|o\s)?
+        (?:assistant\w*|assistent\w*|asistente|asystent\w*|ki|ia|ai|bot|agent\w*|modele|model)\b
+    | \b(?:ai|ia|ki)[-\s]?(?:assistant|assistent|asistente|assistente|asystent|agent)\w*
+    | \b(?:assistant|assistente|asistente|asystent)\w*\s+(?:ia|ai|ki)\b
+    | (?m:^)\s*(?:systeme|sistema|systeem|system|systemnachricht|komunikat\s+systemowy)\s*:
+    """,
+    re.VERBOSE,
+)
+
+
+def instructs_machine(folded: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """The first place the (folded) text tries to instruct the system, if any."""
+    stop = len(folded) if end is None else end
+    return (
+        INJECTION_STRONG.search(folded, start, stop)
+        or _TO_A_MACHINE.search(folded, start, stop)
+        or INJECTION_WEAK.search(folded, start, stop)
+    )
 
 
 def mask(folded: str, sentences: Sequence[tuple[int, int]]) -> tuple[str, bool]:
@@ -17,7 +46,7 @@ def mask(folded: str, sentences: Sequence[tuple[int, int]]) -> tuple[str, bool]:
     chars = list(folded)
     found = False
     for start, end in sentences:
-        if INJECTION_STRONG.search(folded, start, end):
+        if INJECTION_STRONG.search(folded, start, end) or _TO_A_MACHINE.search(folded, start, end):
             found = True
             chars[start:end] = " " * (end - start)
     masked = "".join(chars)

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from recoup.reader.amounts import find_amounts, order_spans, phone_spans
-from recoup.reader.context import Context
+from recoup.reader.context import Context, Cue
+from recoup.reader.cues import detect
 from recoup.reader.dates import find_dates
 from recoup.reader.features import Facts, features
 from recoup.reader.footer import cut_footer, cut_signature
 from recoup.reader.injection import mask
+from recoup.reader.intents import Intent
 from recoup.reader.invoices import InvoiceIndex
 from recoup.reader.language import detect_language
 from recoup.reader.references import find_emails, find_references
-from recoup.reader.segments import sentences
+from recoup.reader.segments import Segment, clauses, sentences
 from recoup.reader.text import fold, normalise, strip_history
 
 # A reply's new text is short; a pasted ledger or log must not make reading slow.
@@ -93,6 +96,38 @@ def facts_between(ctx: Context, start: int, end: int) -> Facts:
     )
 
 
+def clause_cues(ctx: Context) -> list[tuple[Segment, list[Cue]]]:
+    """The rules' cues, clause by clause."""
+    result: list[tuple[Segment, list[Cue]]] = []
+    invoice_spans = [(hit.start, hit.end) for hit in ctx.invoices]
+    previous: tuple[Segment, list[Cue]] | None = None
+    for seg in clauses(ctx.body, fold(ctx.body), invoice_spans, ctx.sentences):
+        cues = detect(seg, ctx)
+        if not cues and seg.gapped and previous and previous[0].sentence == seg.sentence:
+            # "We'll pay INV-1 on Friday and INV-2 next week": the verb is shared.
+            cues = [
+                Cue(c.intent, seg.start, seg.start, reason=c.reason, kinds=c.kinds)
+                for c in previous[1]
+                if c.intent not in {Intent.QUESTION, Intent.HOSTILE}
+            ]
+        result.append((seg, cues))
+        previous = (seg, cues)
+    return result
+
+
+def cue_features(cues: list[tuple[Segment, list[Cue]]]) -> set[str]:
+    """What the rules found, as features of the model: it learns how far to trust each."""
+    found: set[str] = set()
+    for _, clause in cues:
+        for cue in clause:
+            name = f"r:{cue.intent.value}"
+            found.add(name)
+            found.update(f"{name}:{kind.value}" for kind in cue.kinds)
+            if not cue.strong:
+                found.add(f"{name}:weak")
+    return found
+
+
 def text_features(
     ctx: Context, subject: str = "", start: int = 0, end: int | None = None
 ) -> set[str]:
@@ -104,6 +139,35 @@ def text_features(
     return present
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One reply ready to read: the same for the rules, the model and its training."""
+
+    raw: str
+    body: str
+    language: str
+    ctx: Context
+    injected: bool
+    cues: list[tuple[Segment, list[Cue]]]
+    features: set[str]
+
+
+def prepare_reply(
+    text: str,
+    *,
+    subject: str,
+    today: datetime.date,
+    known_invoices: Mapping[str, int],
+    currency: str,
+) -> Prepared:
+    raw, body = new_text(text)
+    language = detect_language(fold(body) if body.strip() else fold(normalise(subject or "")))
+    ctx, injected = prepare(body, language, today, known_invoices, currency)
+    cues = clause_cues(ctx)
+    present = text_features(ctx, subject=normalise(subject or "")) | cue_features(cues)
+    return Prepared(raw, body, language, ctx, injected, cues, present)
+
+
 def prepared_features(
     text: str,
     *,
@@ -113,7 +177,6 @@ def prepared_features(
     currency: str,
 ) -> set[str]:
     """What the model sees of one reply: the training side of ``read_reply``."""
-    _, body = new_text(text)
-    language = detect_language(fold(body) if body.strip() else fold(subject))
-    ctx, _ = prepare(body, language, today, known_invoices, currency)
-    return text_features(ctx, subject=normalise(subject or ""))
+    return prepare_reply(
+        text, subject=subject, today=today, known_invoices=known_invoices, currency=currency
+    ).features

@@ -13,17 +13,21 @@ done.
 
 from __future__ import annotations
 
+import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from recoup.reader.footer import cut_footer
-from recoup.reader.lexicon import INJECTION_STRONG, INJECTION_WEAK
+from recoup.reader.injection import instructs_machine
 from recoup.reader.model import ModelFileError, load
-from recoup.reader.prepare import new_text
+from recoup.reader.prepare import new_text, prepare_reply
 from recoup.reader.text import fold
 
 FLAGS = ("injection", "bank_change", "lookalike_domain", "claimed_approval")
+# Without the message's day, relative dates resolve against a fixed one (only whether a
+# date lies in the past is affected).
+_NO_DAY = datetime.date(2026, 1, 1)
 
 _BANK_CHANGE = re.compile(
     r"""
@@ -42,25 +46,39 @@ _BANK_CHANGE = re.compile(
     | nov[oa]s?\s+(?:dados\s+bancarios|conta|iban)|alteracao\s+(?:de|dos)\s+dados\s+bancarios
     | now(?:y|e|ego)\s+(?:numer\s+(?:konta|rachunku)|rachun(?:ek|ku)|dane\s+bankowe|konto)
     | zmian[aey]\s+(?:numeru\s+)?(?:konta|rachunku|danych\s+bankowych)
+    | (?:overgestapt|overgestapt\s+naar|switched|moved|gewechselt|passe|cambiado|passati)\s+
+        (?:naar\s+|to\s+|zu\s+|a\s+)?(?:een\s+|a\s+|eine\s+|une\s+|otro\s+|un\s+)?
+        (?:andere|another|new|different|neue|autre|nouvelle|otro|nuevo|altra|nuova)\s+(?:bank|banque|banco|banca)
+    | (?:all\s+)?future\s+payments\s+(?:to|into|should\s+go\s+to)
     """,
     re.VERBOSE,
 )
 _OUR_PEOPLE = (
-    r"(?:your|vo(?:tre|s)|ihr(?:e|er|em)?|su|vuestr[oa]|il\s+vostro|la\s+vostra|uw|jullie|"
+    r"(?:(?:your|vo(?:tre|s)|ihr(?:e|er|em)?|su|vuestr[oa]|il\s+vostro|la\s+vostra|uw|jullie|"
     r"seu|sua|wasz(?:a|ego)?|pan(?:a|i)?)\s+"
     r"(?:cfo|ceo|coo|director|directeur|directrice|direktor(?:in)?|directora?|dyrektor"
     r"|manager(?:in)?|account\s+manager|sales\s+(?:rep|manager)|finance\s+director|boss|chef"
     r"|responsable|gerente|vertriebs\w*|commercial|representative|rep|controller|kierownik"
-    r"|gestore|accountmanager|vendedor)"
+    r"|gestore|accountmanager|vendedor|area\s+manager|direttore|responsabile|commerciale"
+    r"|dyrektor\s+\w+|opiekun\w*|handlowiec|comercial|vertegenwoordiger|verkoper)"
+    r"|(?:\w+\s+)?(?:del|dal|della|dalla)\s+vostr[oa]\s+(?:ufficio|reparto|area|team|direttore"
+    r"|responsabile)|(?:opiekun|doradca)\s+(?:naszego|waszego)\s+konta"
+    r"|\w+\s+(?:from|of)\s+your\s+(?:sales|credit|finance|accounts?)\s+(?:team|department|office))"
 )
 _APPROVED = (
     r"(?:approved|agreed|authori[sz]ed|confirmed|signed\s+off|promised|waived|granted|ok'?d"
     r"|genehmigt|zugestimmt|zugesagt|bestatigt|approuve|accepte|autorise|confirme|aprobado"
     r"|acordado|autorizado|confirmado|approvato|concesso|autorizzato|confermato|goedgekeurd"
-    r"|akkoord|toegezegd|aprovado|autorizou|aprovou|zatwierdzil[a]?|zgodzil[a]?\s+sie|obiecal[a]?)"
+    r"|akkoord|toegezegd|aprovado|autorizou|aprovou|zatwierdzil[a]?|zgodzil[a]?\s+sie|obiecal[a]?"
+    r"|assicurato|promess[oa]|garantito|zapewni[lł]|obieca[lł]|zatwierdzi[lł]|zusicherte"
+    r"|zugesichert|assure|garanti"
+    r"|asegurado|prometido|beloofd|verzekerd|garantiu|prometeu)"
 )
 _CLAIMED_APPROVAL = re.compile(
-    rf"{_OUR_PEOPLE}[^.\n]{{0,80}}?{_APPROVED}|{_APPROVED}\s+by\s+{_OUR_PEOPLE}", re.VERBOSE
+    # A dot inside a word ("dott.ssa", "p.p.") does not end the sentence.
+    rf"{_OUR_PEOPLE}(?:[^.\n]|\.(?=\w)){{0,80}}?{_APPROVED}"
+    rf"|{_APPROVED}\s+(?:by|da|von|par|por|door|przez)\s+(?:[\w.]+\s+){{0,3}}?{_OUR_PEOPLE}",
+    re.VERBOSE,
 )
 _HOMOGLYPHS = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("l", "i"), ("-", ""), ("_", ""))
 
@@ -76,8 +94,17 @@ class Risk:
 
 
 def assess(
-    text: str, *, subject: str = "", sender: str = "", customer_domains: Iterable[str] = ()
+    text: str,
+    *,
+    subject: str = "",
+    sender: str = "",
+    customer_domains: Iterable[str] = (),
+    today: datetime.date | None = None,
+    known_invoices: Mapping[str, int] | None = None,
+    currency: str = "USD",
 ) -> Risk:
+    """The risk flags of one message. ``today``, ``known_invoices`` and ``currency`` are
+    those ``read_reply`` is given: the model sees the message as it was trained to."""
     evidence: dict[str, str] = {}
     _, body = new_text(text)
     folded = fold(cut_footer(body))
@@ -90,27 +117,29 @@ def assess(
         match = pattern.search(folded)
         if match:
             evidence[name] = body[match.start() : match.end()][:120]
-    injected = INJECTION_STRONG.search(folded) or INJECTION_WEAK.search(folded)
+    injected = instructs_machine(folded)
     if injected:
         evidence["injection"] = body[injected.start() : injected.end()][:120]
-    for name in _learned_flags(body, subject) - set(evidence):
+    context = (today or _NO_DAY, known_invoices or {}, currency)
+    for name in _learned_flags(text, subject, context) - set(evidence):
         evidence[name] = "read by the model"
     return Risk(flags=[name for name in FLAGS if name in evidence], evidence=evidence)
 
 
-def _learned_flags(body: str, subject: str) -> set[str]:
+def _learned_flags(
+    text: str, subject: str, context: tuple[datetime.date, Mapping[str, int], str]
+) -> set[str]:
     try:
         head = load().heads.get("flags")
     except ModelFileError:
         return set()
-    if head is None or not body.strip():
+    today, known_invoices, currency = context
+    prepared = prepare_reply(
+        text, subject=subject, today=today, known_invoices=known_invoices, currency=currency
+    )
+    if head is None or not prepared.body.strip():
         return set()
-    from recoup.reader.features import features
-
-    present = features(body)
-    if subject:
-        present.update(f"s:{f}" for f in features(subject) if f.startswith("w:"))
-    scores = head.probabilities(present)
+    scores = head.probabilities(prepared.features)
     return {name for name in head.classes if scores[name] >= head.threshold(name)}
 
 

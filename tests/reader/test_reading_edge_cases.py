@@ -394,10 +394,14 @@ def test_injection_in_other_languages(text):
     assert intents(reading) == [Intent.UNKNOWN]
 
 
+def test_stop_sending_in_anger_is_an_opt_out_and_hostile():
+    reading = read("Dejen de enviarme estos correos, es ridículo.")
+    assert intents(reading) == [Intent.OPT_OUT, Intent.HOSTILE]
+
+
 @pytest.mark.parametrize(
     "text",
     [
-        "Dejen de enviarme estos correos, es ridículo.",
         "Arrêtez de nous envoyer ces relances, c'est inadmissible.",
         "Houd op met die belachelijke herinneringen.",
         "Smettetela di mandarci questi solleciti, è una vergogna.",

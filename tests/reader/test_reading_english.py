@@ -377,16 +377,17 @@ def test_legal_threat_outranks_hostility():
         "This is harassment. Stop emailing me or I will forward this to my lawyer. I owe you "
         "nothing."
     )
+    # The threat outranks the anger; "stop emailing me" asks not to be written to again.
     assert reading.primary.intent is Intent.LEGAL_THREAT
-    assert not reading.has(Intent.HOSTILE)
+    assert reading.has(Intent.OPT_OUT)
 
 
 def test_hostile_only_when_nothing_else():
     reading = read("Stop spamming me with these ridiculous reminders. This is a joke.")
-    assert [f.intent for f in reading.findings] == [Intent.HOSTILE]
+    assert [f.intent for f in reading.findings] == [Intent.OPT_OUT, Intent.HOSTILE]
 
 
-def test_unknown():
+def test_a_bare_thanks_is_an_acknowledgement():
     reading = read("Thanks, noted.\n\nBest,\nAmy")
-    assert [f.intent for f in reading.findings] == [Intent.UNKNOWN]
+    assert [f.intent for f in reading.findings] == [Intent.ACKNOWLEDGEMENT]
     assert reading.primary.evidence.startswith("Thanks, noted.")

@@ -146,7 +146,7 @@ CASES = [
             "to you."
         ),
         "USD",
-        [Intent.UNKNOWN],
+        [Intent.STALL],
         {},
     ),
     (

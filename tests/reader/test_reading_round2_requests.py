@@ -105,7 +105,7 @@ def test_mild_irritation_beside_a_promise_stays_a_promise():
 def test_harassment_claim_stays_legal():
     reading = read("This is harassment. Stop emailing me or I will forward this to my lawyer.")
     assert reading.primary.intent is Intent.LEGAL_THREAT
-    assert not reading.has(Intent.HOSTILE)
+    assert reading.has(Intent.OPT_OUT)
 
 
 def test_renewed_tax_form_request():

@@ -1,0 +1,249 @@
+"""The rules and the learned model, read together.
+
+The model's ``intents`` head decides which intents a reply holds, each against the
+threshold chosen for it on the dev split. A rule finding stays unless the model disagrees
+(its probability under ``KEEP`` times the threshold; for most intents the rules' finding
+always stands): the rules know where an intent shows and which invoice, date and amount go
+with it. An intent only the model
+sees is placed in the clause the model scores highest for it, and that clause's details
+are collected by the same extractors the rules use.
+
+How sure the reading is: on each actionable intent, how far the model agrees with the
+reading (its margin to the threshold, counted against the reading when the rules read an
+intent the model doubts, or leave out one it sees). The least agreement, on a 0..1 scale
+where 0.5 is the threshold, is the reading's confidence; under ``UNSURE_BELOW`` the reading
+is unsure, as it is when a promise has no date it can place or intents contradict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recoup.reader.context import Cue
+from recoup.reader.details import finding_for
+from recoup.reader.intents import EVIDENCE_MAX, RANK, CopyKind, DisputeReason, Finding, Intent
+from recoup.reader.model import ReaderModel
+from recoup.reader.prepare import Prepared, cue_features, text_features
+
+# Chosen per intent on the dev split (precision and recall of each intent), preferring the
+# rules' reading when the difference was small:
+# - KEEP: a rule finding is dropped when the model's probability is below this share of the
+#   intent's threshold (0: the rules' finding always stands);
+# - FLOOR: an intent the rules did not read is added on the model's word only at or above
+#   the larger of its threshold and this floor (above 1: never).
+KEEP: dict[str, float] = {"legal_threat": 0.6}
+FLOOR: dict[str, float] = {
+    "promise": 0.8,
+    "payment_plan": 0.5,
+    "dispute": 0.9,
+    "already_paid": 0.8,
+    "copy_request": 0.8,
+    "statement_request": 0.8,
+    "question": 0.5,
+    "wrong_contact": 0.5,
+    "insolvency": 0.5,
+    "legal_threat": 1.01,
+    "hostile": 0.5,
+}
+# A reading goes to a person when its confidence is below this: chosen on dev to send about
+# one reply in seven.
+UNSURE_BELOW = 0.3
+# The reason head overrides the rules' "other" only when it is at least this sure.
+REASON_SURE = 0.7
+STATEMENT = "statement_request"
+COPY = "copy_request"
+# Said alone or not at all (in the corpus they never come with another intent): the model
+# adds them only to a reading that has nothing else.
+ALONE = frozenset({"acknowledgement", "out_of_office"})
+# What a person would act on: a wrong call on these changes what the agent does.
+ACTIONABLE = frozenset(
+    {
+        "promise",
+        "payment_plan",
+        "dispute",
+        "already_paid",
+        "write_off_claim",
+        "opt_out",
+        "wrong_contact",
+        "insolvency",
+        "legal_threat",
+        "stall",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Combined:
+    findings: list[Finding]
+    confidence: float
+    unsure_why: str | None
+
+
+def labels_of(finding: Finding) -> set[str]:
+    """The corpus labels one finding stands for (a statement request is a copy request)."""
+    if finding.intent in {Intent.UNKNOWN, Intent.BOUNCE}:
+        return set()
+    if finding.intent is not Intent.COPY_REQUEST:
+        return {finding.intent.value}
+    labels = set()
+    if CopyKind.STATEMENT in finding.copy_kinds:
+        labels.add(STATEMENT)
+    if set(finding.copy_kinds) - {CopyKind.STATEMENT} or not finding.copy_kinds:
+        labels.add(COPY)
+    return labels
+
+
+def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderModel) -> Combined:
+    """The findings the model agrees with, those only it sees, and how sure the reading is."""
+    head = model.head("intents")
+    scores = head.probabilities(prepared.features)
+    ruled = {label for _, finding in rules for label in labels_of(finding)}
+    cut = {label: _cut(label, head.threshold(label), ruled) for label in head.classes}
+    accepted = {label for label in head.classes if scores[label] >= cut[label]}
+    kept = [(pos, f) for pos, f in (_agreed(p, f, accepted) for p, f in rules) if f is not None]
+    covered = {label for _, finding in kept for label in labels_of(finding)}
+    missing = accepted - covered
+    if covered or missing - ALONE:
+        missing -= ALONE
+    elif len(missing) > 1:
+        missing = {max(missing, key=lambda label: (scores[label], label))}
+    placed = [_placed(label, prepared, model) for label in sorted(missing)]
+    placed = [item for item in placed if not _contradicted(item[1], kept)]
+    findings = [f for _, f in sorted(kept + placed, key=lambda i: (RANK[i[1].intent], i[0]))]
+    findings = [_with_reason(f, prepared, model) for f in findings]
+    read = {label for finding in findings for label in labels_of(finding)}
+    # How far the model agrees with the reading on each actionable intent: positive when it
+    # agrees (the intent is read and scores above its threshold, or neither), negative when
+    # the reading stands on the rules' word against the model's.
+    agreement = {
+        label: _margin(scores[label], head.threshold(label)) * (1 if label in read else -1)
+        for label in ACTIONABLE & set(head.classes)
+    }
+    # 0.5 is the model on the threshold of one actionable intent; 0 is it sure of the opposite.
+    confidence = round((1 + min(agreement.values(), default=1.0)) / 2, 3)
+    return Combined(findings, confidence, _unsure_why(findings, agreement))
+
+
+def _cut(label: str, threshold: float, ruled: set[str]) -> float:
+    if label in ruled:
+        return threshold * KEEP.get(label, 0.0)
+    return max(threshold, FLOOR.get(label, 0.0))
+
+
+def _agreed(position: int, finding: Finding, accepted: set[str]) -> tuple[int, Finding | None]:
+    labels = labels_of(finding)
+    if finding.intent is Intent.COPY_REQUEST:
+        kinds = [
+            kind
+            for kind in finding.copy_kinds
+            if (STATEMENT if kind is CopyKind.STATEMENT else COPY) in accepted
+        ]
+        if not kinds and COPY in accepted and not finding.copy_kinds:
+            return position, finding
+        return position, finding.model_copy(update={"copy_kinds": kinds}) if kinds else None
+    if labels and not labels & accepted:
+        return position, None
+    return position, finding
+
+
+# An intent the model adds in a clause where the rules read another one that the model is
+# known to confuse it with, or that rules it out: the rules' reading of that clause stands.
+_CONFUSED = {
+    Intent.OPT_OUT: {Intent.WRONG_CONTACT},  # "not the right person, write to ap@…"
+    Intent.DISPUTE: {Intent.COPY_REQUEST},  # "we never received the invoice"
+    Intent.PROMISE: {Intent.PAYMENT_PLAN},  # "$300 today and $300 each month"
+    # A stall has no date; "we wired it, it should have cleared by now" is a payment.
+    Intent.STALL: {Intent.PROMISE, Intent.ALREADY_PAID, Intent.PAYMENT_PLAN},
+}
+
+# Confused wherever the other is read: "not the right person. Please write to ap@…".
+_ANYWHERE = frozenset({Intent.OPT_OUT})
+
+
+def _contradicted(finding: Finding, kept: list[tuple[int, Finding]]) -> bool:
+    """Whether a finding only the model saw is contradicted by what the rules read."""
+    # An out-of-office note says nothing else.
+    if any(other.intent is Intent.OUT_OF_OFFICE for _, other in kept):
+        return True
+    confused = _CONFUSED.get(finding.intent, set())
+    return any(
+        other.intent in confused
+        and (
+            finding.intent in _ANYWHERE
+            or finding.evidence in other.evidence
+            or other.evidence in finding.evidence
+        )
+        for _, other in kept
+    )
+
+
+def _placed(label: str, prepared: Prepared, model: ReaderModel) -> tuple[int, Finding]:
+    """A finding only the model saw, in the clause it scores highest for that intent."""
+    ctx, head = prepared.ctx, model.head("intents")
+    best, best_score = None, -1.0
+    for seg, cues in prepared.cues:
+        present = text_features(ctx, start=seg.start, end=seg.end) | cue_features([(seg, cues)])
+        score = head.probabilities(present)[label]
+        if score > best_score:
+            best, best_score = seg, score
+    intent = Intent.COPY_REQUEST if label == STATEMENT else Intent(label)
+    kinds: tuple[CopyKind, ...] = ()
+    if label == STATEMENT:
+        kinds = (CopyKind.STATEMENT,)
+    elif label == COPY:
+        kinds = (CopyKind.INVOICE,)
+    if best is None:
+        evidence = " ".join(ctx.body.split())[:EVIDENCE_MAX]
+        return 0, Finding(intent=intent, copy_kinds=list(kinds), evidence=evidence)
+    reason = _model_reason(prepared, model)[0] if intent is Intent.DISPUTE else None
+    cue = Cue(intent, best.start, best.end, reason=reason, kinds=kinds)
+    return best.start, finding_for(cue, best, ctx)
+
+
+def _model_reason(prepared: Prepared, model: ReaderModel) -> tuple[DisputeReason, float]:
+    reasons = model.heads.get("reason")
+    if reasons is None:
+        return DisputeReason.OTHER, 0.0
+    distribution = reasons.distribution(prepared.features)
+    chosen = max(distribution, key=lambda name: (distribution[name], name))
+    return DisputeReason(chosen), distribution[chosen]
+
+
+def _with_reason(finding: Finding, prepared: Prepared, model: ReaderModel) -> Finding:
+    """A dispute the rules gave no reason: the model's reason head names one, if sure."""
+    if finding.intent is not Intent.DISPUTE or finding.dispute_reason not in {
+        None,
+        DisputeReason.OTHER,
+    }:
+        return finding
+    reason, probability = _model_reason(prepared, model)
+    if probability < REASON_SURE:
+        return finding
+    return finding.model_copy(update={"dispute_reason": reason})
+
+
+def _margin(score: float, threshold: float) -> float:
+    """How far a score is from its threshold, on a -1..1 scale (0 is on the threshold)."""
+    if score >= threshold:
+        return (score - threshold) / (1 - threshold) if threshold < 1 else 1.0
+    return (score - threshold) / threshold if threshold > 0 else -1.0
+
+
+def _unsure_why(findings: list[Finding], agreement: dict[str, float]) -> str | None:
+    read = {label for finding in findings for label in labels_of(finding)}
+    weakest = min(sorted(agreement), key=lambda label: agreement[label], default=None)
+    if weakest is not None and (1 + agreement[weakest]) / 2 < UNSURE_BELOW:
+        name = weakest.replace("_", " ")
+        if weakest in read:
+            return f"read as {name} on the rules' word; the model doubts it"
+        return f"may be {name}: near its threshold"
+    promises = [f for f in findings if f.intent is Intent.PROMISE]
+    if any(f.date is None for f in promises):
+        return "a promise with no date it can place"
+    paid = [f for f in findings if f.intent is Intent.ALREADY_PAID]
+    for promise in promises:
+        for payment in paid:
+            same = set(promise.invoice_numbers) == set(payment.invoice_numbers)
+            if same and promise.amount_cents is None and payment.amount_cents is None:
+                return "paid already and a promise to pay, for the same invoices"
+    return None
