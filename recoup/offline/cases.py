@@ -24,6 +24,7 @@ from recoup.offline.protocol import Action
 from recoup.offline.readings import Item, deferred_note
 from recoup.offline.recipients import contact_by_email
 from recoup.offline.situation import Situation
+from recoup.reader import Intent
 
 CASE = "case"
 CASE_REPLY = "case_reply"
@@ -48,12 +49,19 @@ class SetAside:
     invoices: tuple[str, ...] = ()
 
 
+# A message read as one of these already goes to a person as an escalation of its own: an
+# unsure reading of it adds a second case for the same message and nothing else.
+_HANDED_OVER = frozenset({Intent.INSOLVENCY, Intent.LEGAL_THREAT, Intent.HOSTILE})
+
+
 def set_aside(items: list[Item], here: Situation) -> tuple[list[Item], list[SetAside]]:
     """(the items the agent acts on, the messages that go to a person)."""
     kept: list[Item] = []
     aside: dict[int, SetAside] = {}
+    handed_over = {item.message_id for item in items if item.intent in _HANDED_OVER}
     for item in items:
-        if not item.risk and item.unsure_why is None:
+        unsure = item.unsure_why is not None and item.message_id not in handed_over
+        if not item.risk and not unsure:
             kept.append(item)
             continue
         named = [inv.number for n in item.finding.invoice_numbers if (inv := here.invoice(n))]

@@ -134,9 +134,9 @@ def ledger_actions(items: list[Item], here: Situation) -> list[Planned]:
         if item.message_id in read_by_a_person and item.intent in {Intent.QUESTION, Intent.UNKNOWN}:
             # The person who takes the message reads all of it: no second hand-off.
             continue
-        action = _other(item, here, disputed, items)
-        if action is not None:
-            planned.append(Planned(index, action))
+        other = _other(item, here, disputed, items)
+        if other is not None:
+            planned.append(Planned(index, other))
     return _one_escalation_per_category(planned)
 
 

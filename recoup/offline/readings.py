@@ -118,9 +118,12 @@ def _read(
         away = reading.of(Intent.OUT_OF_OFFICE)
         findings = away[:1] or [_finding(Intent.OUT_OF_OFFICE, "automatic reply")]
         findings.extend(_auto_redirect(reading.of(Intent.WRONG_CONTACT), text))
+    unsure = (reading.unsure_why or "the reader is not confident") if reading.unsure else None
     if not reading.has(Intent.OPT_OUT):
         findings = _explicit_opt_out(findings, text)
-    unsure = (reading.unsure_why or "the reader is not confident") if reading.unsure else None
+        # The model's doubt was whether this is an opt-out; the words settle it.
+        if unsure and unsure.startswith("may be opt out") and _said_opt_out(findings):
+            unsure = None
     return [
         Item(message_id, sender, subject, finding, reading.injection_suspected, unsure_why=unsure)
         for finding in findings
@@ -150,6 +153,10 @@ def _explicit_opt_out(findings: list[Finding], text: str) -> list[Finding]:
         return findings
     kept = [f for f in findings if f.intent is Intent.WRONG_CONTACT and f.redirect_email]
     return [_finding(Intent.OPT_OUT, found.group(0)), *kept]
+
+
+def _said_opt_out(findings: list[Finding]) -> bool:
+    return any(f.intent is Intent.OPT_OUT for f in findings)
 
 
 def _auto_redirect(read: list[Finding], text: str) -> list[Finding]:

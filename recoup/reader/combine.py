@@ -151,7 +151,8 @@ def _agreed(position: int, finding: Finding, accepted: set[str]) -> tuple[int, F
 _CONFUSED = {
     Intent.OPT_OUT: {Intent.WRONG_CONTACT},  # "not the right person, write to ap@…"
     Intent.DISPUTE: {Intent.COPY_REQUEST},  # "we never received the invoice"
-    Intent.PROMISE: {Intent.PAYMENT_PLAN},  # "$300 today and $300 each month"
+    # "$300 today and $300 each month"; "il pagamento è stato effettuato il 18/11"
+    Intent.PROMISE: {Intent.PAYMENT_PLAN, Intent.ALREADY_PAID},
     # A stall has no date; "we wired it, it should have cleared by now" is a payment.
     Intent.STALL: {Intent.PROMISE, Intent.ALREADY_PAID, Intent.PAYMENT_PLAN},
 }
@@ -229,6 +230,9 @@ def _margin(score: float, threshold: float) -> float:
     return (score - threshold) / threshold if threshold > 0 else -1.0
 
 
+_BESIDE_A_PROMISE = frozenset({Intent.DISPUTE, Intent.PAYMENT_PLAN, Intent.ALREADY_PAID})
+
+
 def _unsure_why(findings: list[Finding], agreement: dict[str, float]) -> str | None:
     read = {label for finding in findings for label in labels_of(finding)}
     weakest = min(sorted(agreement), key=lambda label: agreement[label], default=None)
@@ -238,7 +242,9 @@ def _unsure_why(findings: list[Finding], agreement: dict[str, float]) -> str | N
             return f"read as {name} on the rules' word; the model doubts it"
         return f"may be {name}: near its threshold"
     promises = [f for f in findings if f.intent is Intent.PROMISE]
-    if any(f.date is None for f in promises):
+    # Beside a dispute, a plan or a payment, "we will pay" says no more than they do.
+    settled = any(f.intent in _BESIDE_A_PROMISE for f in findings)
+    if not settled and any(f.date is None for f in promises):
         return "a promise with no date it can place"
     paid = [f for f in findings if f.intent is Intent.ALREADY_PAID]
     for promise in promises:

@@ -133,14 +133,14 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
         (lx.DOC_WORDS, "doc"),
         (lx.OTHER_OBJECTS, "other"),
     ):
-        for found in pattern.finditer(after_text):
-            candidates.append((found.start(), label))
-        for found in pattern.finditer(before_text):
+        for word in pattern.finditer(after_text):
+            candidates.append((word.start(), label))
+        for word in pattern.finditer(before_text):
             if label == "doc" and _ABOUT_DOC.search(
-                masked[max(0, before_start + found.start() - 40) : before_start + found.end()]
+                masked[max(0, before_start + word.start() - 40) : before_start + word.end()]
             ):
                 continue
-            candidates.append((len(before_text) - found.end() + 1, label))
+            candidates.append((len(before_text) - word.end() + 1, label))
     for hit in ctx.invoices:
         # "Nothing for INV-2": the invoice says what it is about, not what did not arrive.
         if _ABOUT.search(masked[max(0, hit.start - 30) : hit.start]):
@@ -215,15 +215,15 @@ def _strong_reasons(c: _Clause) -> list[tuple[int, DisputeReason, Span]]:
             if not c.negated(c.span(match), prior_words=3, after=False):
                 reasons.append((match.start(), reason, c.span(match)))
                 break
-    match = lx.NOT_RECEIVED.search(c.text)
-    if match:
-        found = _not_received_object(c.ctx.masked, c.span_of_clause, c.span(match), c.ctx)
+    missing = lx.NOT_RECEIVED.search(c.text)
+    if missing:
+        found = _not_received_object(c.ctx.masked, c.span_of_clause, c.span(missing), c.ctx)
         if found == "goods":
-            reasons.append((match.start(), DisputeReason.NOT_RECEIVED, c.span(match)))
+            reasons.append((missing.start(), DisputeReason.NOT_RECEIVED, c.span(missing)))
         elif found == "doc":
-            around = c.ctx.masked[max(c.seg.start, c.seg.start + match.start() - 45) : c.seg.end]
+            around = c.ctx.masked[max(c.seg.start, c.seg.start + missing.start() - 45) : c.seg.end]
             kinds = _copy_kinds(around, c.has_invoice)
-            c.pending_copy.append(Cue(Intent.COPY_REQUEST, *c.span(match), kinds=kinds))
+            c.pending_copy.append(Cue(Intent.COPY_REQUEST, *c.span(missing), kinds=kinds))
     return reasons
 
 
@@ -321,9 +321,9 @@ def _promise(c: _Clause, cues: list[Cue]) -> None:
 
 def _plan(c: _Clause, cues: list[Cue]) -> None:
     text = c.text
-    for match in lx.PLAN.finditer(text):
-        if not c.negated(c.span(match), prior_words=3, after=False):
-            cues.append(Cue(Intent.PAYMENT_PLAN, *c.span(match)))
+    for plan in lx.PLAN.finditer(text):
+        if not c.negated(c.span(plan), prior_words=3, after=False):
+            cues.append(Cue(Intent.PAYMENT_PLAN, *c.span(plan)))
             return
     about_paying = bool(lx.PAYMENT_STEM.search(text) or c.has_invoice or lx.DOC_WORDS.search(text))
     if about_paying:
@@ -434,8 +434,8 @@ def _copy_requests(
                 Cue(Intent.COPY_REQUEST, start, base + noun.end(), kinds=kinds, strong=False)
             )
             return found
-    for match in lx.COPY_SEND_AGAIN.finditer(text):
-        span = (base + match.start(), base + match.end())
+    for again in lx.COPY_SEND_AGAIN.finditer(text):
+        span = (base + again.start(), base + again.end())
         if _negated(ctx.masked, clause, span, ctx.language, prior_words=3, after=False):
             continue
         # "It" must be a document: an invoice or a document word in the clause or just before.
@@ -450,9 +450,9 @@ def _copy_requests(
             Cue(Intent.COPY_REQUEST, *span, kinds=_copy_kinds(text, has_invoice), strong=False)
         )
         return found
-    match = lx.TAX_FORM_RENEWAL.search(text)
-    if match and lx.COPY_KIND_TAX.search(ctx.masked):
-        span = (base + match.start(), base + match.end())
+    renewal = lx.TAX_FORM_RENEWAL.search(text)
+    if renewal and lx.COPY_KIND_TAX.search(ctx.masked):
+        span = (base + renewal.start(), base + renewal.end())
         if not _negated(ctx.masked, clause, span, ctx.language, prior_words=3, after=False):
             found.append(Cue(Intent.COPY_REQUEST, *span, kinds=(CopyKind.TAX_FORM,)))
     return found

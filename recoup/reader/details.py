@@ -203,13 +203,13 @@ def promise_terms(cue: Cue, start: int, end: int, ctx: Context) -> list[Terms]:
         invoices = tuple(dict.fromkeys(hit.number for hit in inside(start, end, ctx.invoices)))
         condition = condition_in(ctx, sentence_start, sentence_end)
         return [Terms(t.date, t.amount_cents, invoices, condition) for t in paired]
-    invoices = list(dict.fromkeys(hit.number for hit in inside(start, end, ctx.invoices)))
-    balance = _balance(ctx, invoices)
+    named = list(dict.fromkeys(hit.number for hit in inside(start, end, ctx.invoices)))
+    balance = _balance(ctx, named)
     return [
         Terms(
             _promise_date(cue, start, end, ctx),
             _amount_near(ctx, start, end, cue.start, balance),
-            tuple(invoices),
+            tuple(named),
             condition_in(ctx, min(start, sentence_start), max(end, sentence_end)),
         )
     ]

@@ -120,24 +120,24 @@ class InvoiceIndex:
 
         # Longer matches first, so "INV-1001-2" is not read as "INV-1001".
         for (start, end), entries in sorted(strong.items(), key=lambda i: i[0][0] - i[0][1]):
-            entry = self._choose(folded[start:end], entries)
-            if entry and not overlaps(start, end):
-                accepted.append(InvoiceHit(start, end, entry.number))
+            chosen = self._choose(folded[start:end], entries)
+            if chosen and not overlaps(start, end):
+                accepted.append(InvoiceHit(start, end, chosen.number))
         accepted.sort(key=lambda hit: hit.start)
 
         for (start, end), entries in sorted(digits.items()):
             if overlaps(start, end):
                 continue
-            entry = self._choose(folded[start:end], entries)
-            if entry is None:
+            chosen = self._choose(folded[start:end], entries)
+            if chosen is None:
                 continue
             before = folded[max(0, start - 40) : start]
             previous = [hit for hit in accepted if hit.end <= start]
             continues_list = bool(previous) and bool(
                 _LIST_JOIN.match(folded[previous[-1].end : start])
             )
-            if _MARKER.search(before) or continues_list or entry.digit_count >= 5:
-                accepted.append(InvoiceHit(start, end, entry.number))
+            if _MARKER.search(before) or continues_list or chosen.digit_count >= 5:
+                accepted.append(InvoiceHit(start, end, chosen.number))
                 accepted.sort(key=lambda hit: hit.start)
         return accepted
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 
 from recoup.reader.lexicon import LANGUAGES, STOPWORDS
 
@@ -27,7 +27,7 @@ for _language, _words in STOPWORDS.items():
 
 def detect_language(folded: str) -> str:
     """One of en, fr, de, es, nl, it; English when nothing points elsewhere."""
-    scores: Counter[str] = Counter()
+    scores: defaultdict[str, float] = defaultdict(float)
     for word in _WORD.findall(folded):
         for language, weight in _WEIGHTS.get(word.strip("'"), {}).items():
             scores[language] += weight
