@@ -5,7 +5,9 @@
   it asks for is done, and outreach waits for the person.
 - A message the reader was unsure of opens a reading case; outreach on what it concerns
   (its invoices, or the account) waits the policy's ``reader.unsure_hold_days`` for the
-  person's reading.
+  person's reading. Unless the reading holds something that only holds outreach (a
+  dispute, a payment made, a plan, a dated promise, an opt-out) or goes to a person anyway:
+  acting on that is already the safe side, and it is acted on.
 
 Either way the customer may get a bare acknowledgement, and nothing firmer.
 """
@@ -52,15 +54,26 @@ class SetAside:
 # A message read as one of these already goes to a person as an escalation of its own: an
 # unsure reading of it adds a second case for the same message and nothing else.
 _HANDED_OVER = frozenset({Intent.INSOLVENCY, Intent.LEGAL_THREAT, Intent.HOSTILE})
+# Acting on these only holds outreach (a dispute, a payment to look for, a plan to weigh, a
+# request to stop), and a dispute or plan reaches a person through its own workflow: the
+# agent acts on them even when the reader doubts the reading, which is the safe side.
+_PROTECTIVE = frozenset({Intent.DISPUTE, Intent.ALREADY_PAID, Intent.PAYMENT_PLAN, Intent.OPT_OUT})
+
+
+def _settles_a_doubt(item: Item) -> bool:
+    """Whether acting on this finding is already what an unsure reading should lead to."""
+    if item.intent in _HANDED_OVER or item.intent in _PROTECTIVE:
+        return True
+    return item.intent is Intent.PROMISE and item.finding.date is not None
 
 
 def set_aside(items: list[Item], here: Situation) -> tuple[list[Item], list[SetAside]]:
     """(the items the agent acts on, the messages that go to a person)."""
     kept: list[Item] = []
     aside: dict[int, SetAside] = {}
-    handed_over = {item.message_id for item in items if item.intent in _HANDED_OVER}
+    settled = {item.message_id for item in items if _settles_a_doubt(item)}
     for item in items:
-        unsure = item.unsure_why is not None and item.message_id not in handed_over
+        unsure = item.unsure_why is not None and item.message_id not in settled
         if not item.risk and not unsure:
             kept.append(item)
             continue
