@@ -108,6 +108,7 @@ def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderM
     elif len(missing) > 1:
         missing = {max(missing, key=lambda label: (scores[label], label))}
     placed = [_placed(label, prepared, model) for label in sorted(missing)]
+    overruled = {label for _, f in placed if _contradicted(f, kept) for label in labels_of(f)}
     placed = [item for item in placed if not _contradicted(item[1], kept)]
     findings = [f for _, f in sorted(kept + placed, key=lambda i: (RANK[i[1].intent], i[0]))]
     findings = [_with_reason(f, prepared, model) for f in findings]
@@ -115,10 +116,12 @@ def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderM
     # How far the model agrees with the reading on each actionable intent: positive when it
     # agrees (the intent is read and scores above its threshold, or neither), negative when
     # the reading stands on the rules' word against the model's.
+    # An intent overruled by the rules' reading of its clause is no doubt of the reading.
     agreement = {
         label: _margin(scores[label], head.threshold(label)) * (1 if label in read else -1)
-        for label in ACTIONABLE & set(head.classes)
+        for label in (ACTIONABLE & set(head.classes)) - (overruled - read)
     }
+    agreement = _counted(findings, agreement)
     # 0.5 is the model on the threshold of one actionable intent; 0 is it sure of the opposite.
     confidence = round((1 + min(agreement.values(), default=1.0)) / 2, 3)
     return Combined(findings, confidence, _unsure_why(findings, agreement))
@@ -155,10 +158,12 @@ _CONFUSED = {
     Intent.PROMISE: {Intent.PAYMENT_PLAN, Intent.ALREADY_PAID},
     # A stall has no date; "we wired it, it should have cleared by now" is a payment.
     Intent.STALL: {Intent.PROMISE, Intent.ALREADY_PAID, Intent.PAYMENT_PLAN},
+    # "Cancel it, the service was never delivered": the dispute asks for the credit.
+    Intent.WRITE_OFF_CLAIM: {Intent.DISPUTE},
 }
 
 # Confused wherever the other is read: "not the right person. Please write to ap@…".
-_ANYWHERE = frozenset({Intent.OPT_OUT})
+_ANYWHERE = frozenset({Intent.OPT_OUT, Intent.WRITE_OFF_CLAIM})
 
 
 def _contradicted(finding: Finding, kept: list[tuple[int, Finding]]) -> bool:
@@ -230,20 +235,32 @@ def _margin(score: float, threshold: float) -> float:
     return (score - threshold) / threshold if threshold > 0 else -1.0
 
 
-_BESIDE_A_PROMISE = frozenset({Intent.DISPUTE, Intent.PAYMENT_PLAN, Intent.ALREADY_PAID})
+_BESIDE_A_PROMISE = frozenset(
+    {Intent.DISPUTE, Intent.PAYMENT_PLAN, Intent.ALREADY_PAID, Intent.COPY_REQUEST}
+)
+
+
+def _counted(findings: list[Finding], agreement: dict[str, float]) -> dict[str, float]:
+    """The agreement the reading's confidence counts. Beside a request, a dispute, a plan or
+    a payment, a "we will pay" with no date and no amount ("once the balances are agreed")
+    says no more than they do: the model's doubt of it is no doubt of the reading."""
+    promises = [f for f in findings if f.intent is Intent.PROMISE]
+    settled = any(f.intent in _BESIDE_A_PROMISE for f in findings)
+    if settled and all(f.date is None and f.amount_cents is None for f in promises):
+        return {label: value for label, value in agreement.items() if label != "promise"}
+    return agreement
 
 
 def _unsure_why(findings: list[Finding], agreement: dict[str, float]) -> str | None:
     read = {label for finding in findings for label in labels_of(finding)}
+    promises = [f for f in findings if f.intent is Intent.PROMISE]
+    settled = any(f.intent in _BESIDE_A_PROMISE for f in findings)
     weakest = min(sorted(agreement), key=lambda label: agreement[label], default=None)
     if weakest is not None and (1 + agreement[weakest]) / 2 < UNSURE_BELOW:
         name = weakest.replace("_", " ")
         if weakest in read:
             return f"read as {name} on the rules' word; the model doubts it"
         return f"may be {name}: near its threshold"
-    promises = [f for f in findings if f.intent is Intent.PROMISE]
-    # Beside a dispute, a plan or a payment, "we will pay" says no more than they do.
-    settled = any(f.intent in _BESIDE_A_PROMISE for f in findings)
     if not settled and any(f.date is None for f in promises):
         return "a promise with no date it can place"
     paid = [f for f in findings if f.intent is Intent.ALREADY_PAID]

@@ -232,7 +232,20 @@ _FORTNIGHT_WORDS = frozenset({"quinze", "quince", "quindici"})
 
 
 def _span(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | None:
-    count = number_value(match["n"])
+    """ "In 3 days", "within two weeks", "in 1-2 business days" (from the first to the last)."""
+    low = match.groupdict().get("low")
+    low_count = number_value(low) if low else None
+    window = _span_end(match, ctx, match["n"])
+    if window is None or low_count is None or low is None:
+        return window
+    first = _span_end(match, ctx, low)
+    if first is None or first[0][1] > window[0][1]:
+        return window
+    return _same((first[0][1], window[0][1]))
+
+
+def _span_end(match: re.Match[str], ctx: _Context, number: str) -> tuple[Window, Window] | None:
+    count = number_value(number)
     if count is None or count > 400:
         return None
     unit = match["unit"]
@@ -243,7 +256,7 @@ def _span(match: re.Match[str], ctx: _Context) -> tuple[Window, Window] | None:
         end = today + datetime.timedelta(days=7 * count)
     elif match.groupdict().get("business") or match.groupdict().get("business2"):
         end = _add_business_days(today, count)
-    elif match["n"] in _FORTNIGHT_WORDS:
+    elif number in _FORTNIGHT_WORDS:
         # "dans quinze jours", "en quince días": a fortnight, not fifteen days.
         end = today + datetime.timedelta(days=14)
     else:
@@ -314,6 +327,8 @@ _MONTH_UNIT = (
     r"(?:months?|mois|monat(?:e|en)?|mes(?:es)?|maand(?:en)?|mes[ei]|miesiac[ea]?|miesiecy)"
     r"(?![a-z])"
 )
+# "1-2", "two to three", "3 ou 4", "2 bis 3": a range of days or weeks.
+_RANGE = r"\s*(?:-|–|—|to|or|ou|o|a|à|bis|oder|tot|of|e)\s*"
 _BUSINESS = r"(?P<business>business|working|werk|ouvres|ouvrables|habiles|laborables|lavorativi)"
 
 _TODAY = (
@@ -548,7 +563,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     ),
     (
         re.compile(
-            rf"\b{_SPAN_PREFIX}\s+(?:the next\s+)?(?P<n>{NUMBER_PATTERN})\s+(?:more\s+)?"
+            rf"\b{_SPAN_PREFIX}\s+(?:the next\s+)?(?:(?P<low>{NUMBER_PATTERN}){_RANGE})?"
+            rf"(?P<n>{NUMBER_PATTERN})\s+(?:more\s+)?"
             rf"(?:{_BUSINESS}\s+)?(?P<unit>{_DAY}|{_WEEK}|{_MONTH_UNIT}|quinzaine)"
             rf"(?:\s+{_BUSINESS.replace('business>', 'business2>')})?\b"
         ),

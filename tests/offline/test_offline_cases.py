@@ -191,6 +191,32 @@ async def test_an_unsure_reading_holds_outreach_opens_a_reading_case_and_a_perso
     assert correction.finding["date"] == FRIDAY.isoformat()
 
 
+async def test_an_unsure_reading_of_a_dispute_is_acted_on_without_a_reading_case(
+    engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    customer_id = _account(engine, clock, {"INV-9041": (15, 90_000)}, wake=False)
+    unsure = Reading(
+        findings=[
+            Finding(intent=Intent.DISPUTE, invoice_numbers=["INV-9041"], evidence="never came")
+        ],
+        language="en",
+        confidence=0.2,
+        unsure=True,
+        unsure_why="may be write off claim: near its threshold",
+    )
+    _reads_as(monkeypatch, unsure)
+    _customer_writes(engine, clock, customer_id, "INV-9041 never came, cancel it")
+
+    await _tick(engine, clock)
+
+    cases = _escalations(engine, customer_id)
+    assert all(case.category != EscalationCategory.READING.value for case in cases)
+    with open_session(engine) as session:
+        (dispute,) = session.exec(select(Dispute)).all()
+    assert dispute.customer_id == customer_id and dispute.status == "open"
+    assert [sent.tone for sent in _outbox(engine, customer_id)] != []
+
+
 async def test_a_stall_is_thanked_asked_for_a_date_and_followed_up_soon_then_firmer(
     engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

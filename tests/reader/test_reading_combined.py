@@ -117,6 +117,18 @@ def test_paid_and_promised_for_the_same_invoice_is_unsure() -> None:
     assert "paid already and a promise" in (reading.unsure_why or "")
 
 
+def test_a_cancellation_for_work_not_done_is_a_dispute_alone() -> None:
+    reading = read("Please cancel INV-3302, the service was never delivered.")
+    assert intents(reading) == [Intent.DISPUTE]
+    assert not reading.unsure
+
+
+def test_a_dateless_promise_beside_a_copy_request_is_not_a_doubt() -> None:
+    reading = read("Could you send a copy of INV-3301? We will pay once we have it.")
+    assert set(intents(reading)) == {Intent.COPY_REQUEST, Intent.PROMISE}
+    assert not reading.unsure and reading.confidence >= 0.5
+
+
 def test_without_a_model_file_the_rules_read_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     def missing() -> None:
         raise ModelFileError("no model here")

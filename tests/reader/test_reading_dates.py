@@ -82,6 +82,11 @@ def promised(phrase: str, *, today: datetime.date = TODAY, currency: str = "USD"
         ("Pagheremo venerdì prossimo.", D(2026, 12, 4)),
         ("Pagheremo il 5 dicembre.", D(2026, 12, 5)),
         ("Pagheremo tra 10 giorni.", D(2026, 12, 3)),
+        # A range promises its far end.
+        ("We will pay in 1-2 business days.", D(2026, 11, 25)),
+        ("We will pay within two to three days.", D(2026, 11, 26)),
+        ("Nous paierons dans 2 ou 3 semaines.", D(2026, 12, 14)),
+        ("Wir zahlen in 2 bis 3 Tagen.", D(2026, 11, 26)),
     ],
 )
 def test_promise_dates(text, expected):
