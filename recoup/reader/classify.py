@@ -70,6 +70,11 @@ def read_reply(
     )
 
 
+# Soft replies: read only when nothing firmer is.
+_SOFT = frozenset({Intent.STALL, Intent.ACKNOWLEDGEMENT})
+_SAYS_LITTLE = _SOFT | {Intent.QUESTION, Intent.HOSTILE}
+
+
 def _rule_findings(prepared: Prepared, subject_folded: str) -> list[tuple[int, Finding]]:
     """What the rules read, each finding with where it starts."""
     ctx = prepared.ctx
@@ -84,13 +89,17 @@ def _rule_findings(prepared: Prepared, subject_folded: str) -> list[tuple[int, F
     substantive = [
         cue
         for cue in cues
-        if cue.intent not in {Intent.QUESTION, Intent.HOSTILE}
+        if cue.intent not in _SAYS_LITTLE
         and not (cue.intent is Intent.WRONG_CONTACT and not cue.strong)
     ]
     ooo_matches = out_of_office(ctx.masked)
     if ooo_matches and (automatic(subject_folded, fold(prepared.body)) or not substantive):
         return list(enumerate(out_of_office_findings(ooo_matches, ctx, findings)))
     combined = merged(findings)
+    # "Looking into it", "forwarded to AP" beside a promise, a payment or a dispute say no
+    # more than they do.
+    if any(f.intent not in _SAYS_LITTLE for _, f in combined):
+        combined = [(p, f) for p, f in combined if f.intent not in _SOFT]
     # Anger beside a real request is left out; abuse, threats and a broken relationship are
     # kept, so that a person answers.
     abusive = any(cue.intent is Intent.HOSTILE and cue.strong for cue in cues) and not any(

@@ -127,7 +127,8 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
     after_text = masked[end : min(clause[1], end + 60)]
     before_start = max(clause[0], start - 45)
     before_text = masked[before_start:start]
-    candidates: list[tuple[int, str]] = []
+    candidates: list[tuple[int, str]] = []  # (distance from "not received", what)
+    before: list[tuple[int, str]] = []  # (where, what) named before it
     for pattern, label in (
         (lx.GOODS_WORDS, "goods"),
         (lx.DOC_WORDS, "doc"),
@@ -141,6 +142,8 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
             ):
                 continue
             candidates.append((len(before_text) - word.end() + 1, label))
+            before.append((before_start + word.start(), label))
+    named_after = bool(candidates) and len(before) < len(candidates)
     for hit in ctx.invoices:
         # "Nothing for INV-2": the invoice says what it is about, not what did not arrive.
         if _ABOUT.search(masked[max(0, hit.start - 30) : hit.start]):
@@ -149,11 +152,20 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
             continue
         if end <= hit.start < end + 60 and hit.start < clause[1]:
             candidates.append((hit.start - end, "doc"))
+            named_after = True
         elif before_start <= hit.start < start:
             candidates.append((start - hit.end + 1, "doc"))
+            before.append((hit.start, "doc"))
     inner = masked[start:end]
     if lx.GOODS_WORDS.search(inner):
         candidates.append((0, "goods"))
+    elif not named_after and {"goods", "doc"} <= {label for _, label in before}:
+        # "The delivery for INV-2 never arrived", "the invoice for the May order never came":
+        # in one phrase, the first named is what did not arrive; the other says which one.
+        first = min(item for item in before if item[1] != "other")
+        other = min(item for item in before if item[1] not in {"other", first[1]})
+        if not re.search(r"[,;:]", masked[first[0] : other[0]]):
+            return first[1]
     if candidates:
         return min(candidates)[1]
     if lx.GOODS_VERB.search(inner):
@@ -366,8 +378,21 @@ def _question(c: _Clause, cues: list[Cue]) -> None:
         return
     part = c.ctx.masked[asked_from : c.seg.end]
     answered = any(cue.start >= asked_from for cue in cues)
-    if not answered and part.strip(" ?") and not lx.RHETORICAL.search(part):
+    asked = part.strip(" ?") and not lx.RHETORICAL.search(part) and not lx.ASKS_TO_SEND.search(part)
+    if not answered and asked:
         cues.append(Cue(Intent.QUESTION, asked_from, c.seg.end))
+
+
+def _stall(c: _Clause, cues: list[Cue]) -> None:
+    match = lx.STALL.search(c.text)
+    if match and not c.negated(c.span(match), prior_words=2, after=False):
+        cues.append(Cue(Intent.STALL, *c.span(match)))
+
+
+def _acknowledgement(c: _Clause, cues: list[Cue]) -> None:
+    match = lx.ACKNOWLEDGEMENT.search(c.text)
+    if match and not c.negated(c.span(match), prior_words=2, after=False):
+        cues.append(Cue(Intent.ACKNOWLEDGEMENT, *c.span(match)))
 
 
 def _hostile(c: _Clause, cues: list[Cue]) -> None:
@@ -387,6 +412,8 @@ _DETECTORS: tuple[Callable[[_Clause, list[Cue]], None], ...] = (
     _plan,
     _copy,
     _wrong_contact,
+    _stall,
+    _acknowledgement,
     _question,
     _hostile,
 )
@@ -473,7 +500,9 @@ def _tidy(cues: list[Cue]) -> list[Cue]:
         seen.pop(Intent.COPY_REQUEST, None)
     if Intent.ALREADY_PAID in seen and Intent.PROMISE in seen:
         paid, promise = seen[Intent.ALREADY_PAID], seen[Intent.PROMISE]
-        # "It was sent Friday and should reach you soon" is one payment, already made.
-        if (paid.start < promise.end and promise.start < paid.end) or promise.arrival:
+        # "It was sent Friday and should reach you soon" is one payment, already made; so is
+        # "it went out in Friday's BACS run".
+        adjacent = 0 <= promise.start - paid.end <= 1
+        if (paid.start < promise.end and promise.start < paid.end) or promise.arrival or adjacent:
             seen.pop(Intent.PROMISE)
     return sorted(seen.values(), key=lambda cue: cue.start)

@@ -544,6 +544,12 @@ ALREADY_PAID = any_of(
             r"|issued|initiated|mailed|out|through|submitted|executed|posted)\b"
         ),
         r"\balready (?:been )?(?:paid|settled|remitted|transferred|wired)\b",
+        # "INV-7 was included in their run this week", "went out in Friday's BACS batch"
+        (
+            r"\b(?:was|were|has been|have been|got|went)\s+(?:already\s+)?(?:included|paid"
+            r"|processed|released|sent|out)\s+(?:in|with|on)\s+<W>{0,3}?(?:payment\s+|pay\s+"
+            r"|supplier\s+|bacs\s+|ach\s+|sepa\s+|wire\s+)?(?:run|batch)\b"
+        ),
         (
             r"\b(?:our|the|my) (?:bank|bank statement|records|ledger|system) (?:shows?|says"
             r"|confirms?)\s+<W>{0,3}?(?:cleared|paid|settled|went out|left|debited)\b"
@@ -1855,6 +1861,90 @@ QUESTION = any_of(
     )
 )
 
+# A commitment with no date: looking into it, in approval, will come back to you.
+STALL = any_of(
+    (
+        r"\b(?:looking|look|looked) into (?:it|this|that|the matter|the invoice|your)"
+        r"|\b(?:will|'ll|shall) (?:get back|come back|revert|circle back|update you|keep you"
+        r" posted|let you know)\b|\b(?:working|work) on (?:it|this|that)\b|\bon it\b"
+        r"|\bbeing (?:processed|reviewed|looked at|looked into|checked|approved|handled)\b"
+        r"|\b(?:in|through|going through) (?:the |our )?(?:approval|review|sign-?off"
+        r"|validation|authori[sz]ation) (?:process|cycle|queue|stage|workflow)\b"
+        r"|\bbear with (?:us|me)\b|\bchasing (?:it|this) internally\b",
+        r"\b(?:on|nous|je) (?:regarde|regardons|verifie|verifions|etudie|etudions)\b"
+        r"|\ben cours de (?:traitement|validation|verification|approbation|examen|analyse)\b"
+        r"|\b(?:reviens|revenons|reviendrai|reviendrons) vers (?:vous|toi)\b"
+        r"|\b(?:vous|te) tiens? (?:au courant|informee?s?)\b|\bje m'en occupe\b",
+        r"\bwird (?:gepr(?:u|ue)ft|bearbeitet|gekl(?:a|ae)rt)\b|\bin (?:bearbeitung|pr(?:u|ue)fung"
+        r"|kl(?:a|ae)rung|freigabe)\b|\b(?:ich|wir) (?:pr(?:u|ue)fen|schauen|kl(?:a|ae)ren) "
+        r"(?:das|es|dies)\b|\b(?:melde|melden) (?:mich|uns)\b|\bk(?:u|ue)mmere mich\b"
+        r"|\bkomme?n? (?:darauf )?zur(?:u|ue)ck\b",
+        r"\blo (?:estamos|estoy) (?:revisando|mirando|viendo|gestionando)\b"
+        r"|\b(?:estamos|estoy) en ello\b|\ben (?:tramite|proceso de (?:aprobacion|revision"
+        r"|validacion))\b|\b(?:le|les|te|os) (?:respondo|responderemos|contestamos"
+        r"|informaremos|informo|diremos|digo algo|decimos algo)\b",
+        r"\b(?:kijken|kijk) (?:er|hier) ?(?:naar|na)\b|\baan het (?:kijken|uitzoeken)\b"
+        r"|\b(?:komen|kom) (?:er ?op|hierop|daarop) terug\b|\bwordt aan gewerkt\b"
+        r"|\bin behandeling\b|\bwordt (?:bekeken|uitgezocht|nagekeken|verwerkt)\b",
+        r"\b(?:stiamo|sto) (?:verificando|controllando|guardando|valutando|lavorando)\b"
+        r"|\b(?:vi|ti) (?:faremo|faro|faccio) sapere\b|\b(?:vi|la|ti) (?:aggiorno|aggiorneremo"
+        r"|ricontatteremo|ricontatto)\b|\bin (?:fase|corso) di (?:approvazione|verifica"
+        r"|lavorazione|valutazione)\b",
+        r"\b(?:estamos|estou) (?:verificando|analisando|vendo)\b|\b(?:retornaremos"
+        r"|daremos retorno|damos retorno)\b|\bem (?:analise|aprovacao)\b",
+        r"\bsprawdzamy\b|\b(?:wrocimy|odezwiemy sie|odezwe sie)\b|\bw trakcie (?:weryfikacji"
+        r"|akceptacji|realizacji)\b",
+    )
+)
+# "Received, forwarded to AP", "noted, thanks": read, passed on, nothing asked or promised.
+ACKNOWLEDGEMENT = any_of(
+    (
+        r"\b(?:noted|acknowledged|well received|received with thanks|got it|received,? thanks?"
+        r"|thanks?,? (?:received|noted))\b|\b(?:forwarded|passed|sent) (?:it |this |them |that )?"
+        r"(?:on |over |along )?to (?:our |the |my )?(?:ap|a/p|accounts|accounting|finance|payables"
+        r"|purchase ledger|team|colleague|relevant|person|department|manager|controller)",
+        r"\b(?:c'est|bien|pris|prenons|avons pris|ai pris) note\b|\bbien recue?s?\b"
+        r"|\b(?:transmise?s?|transferee?s?|fait suivre) (?:a|au|aux) (?:la |notre |nos |mon )?"
+        r"(?:compta|service|equipe|collegue|responsable|direction)",
+        r"\bzur kenntnis genommen\b|\b(?:ist |wurde )?notiert\b|\b(?:erhalten|bekommen),"
+        r" (?:danke|vielen dank)\b|\bdanke,? (?:erhalten|ist angekommen)\b"
+        r"|\bweitergeleitet\b|\bweitergegeben\b",
+        r"\b(?:recibido|anotado)(?:[,.!]| gracias)|\b(?:tomamos|tomo) nota\b"
+        r"|\b(?:reenviad[oa]|trasladad[oa]|pasad[oa]|remitid[oa]) (?:a|al) (?:la |el |nuestr[oa] )?"
+        r"(?:contabilidad|departamento|equipo|area|compa(?:n|ñ)er[oa]|responsable|administracion)",
+        r"\b(?:goed |in goede orde )?ontvangen,? (?:dank|bedankt)|\bgenoteerd\b"
+        r"|\b(?:doorgestuurd|doorgezet|doorgegeven) (?:naar|aan)\b",
+        r"\bricevut[oa](?:[,.!]| grazie)|\b(?:preso nota|prendiamo nota|prendo nota)\b"
+        r"|\b(?:inoltrat[oaie]|girat[oaie]) (?:a|al|alla|all'|ai) ",
+        r"\b(?:recebid[oa]|anotad[oa])(?:[,.!]| obrigad)|\b(?:encaminhei|encaminhado|encaminhada"
+        r"|repassei|repassado) (?:para|ao|a|à)\b",
+        r"\botrzyma(?:lem|lam|lismy)(?:[,.!]| dziekuje)|\bprzekaza(?:lem|lam|lismy|ne|no)\b"
+        r"|\bprzyja(?:lem|lam|lismy) do wiadomosci\b",
+    )
+)
+# "Could you send us the W-9?", "Podem reenviar o XML?": a request to send something is
+# asked as a question; it is answered by sending, not by a person.
+ASKS_TO_SEND = any_of(
+    (
+        r"\b(?:can|could|would|will) you\s+<W>{0,2}?(?:send|resend|re-send|forward|provide"
+        r"|share|e-?mail|supply|reissue|re-issue|mail|pass)\b",
+        r"\b(?:pouvez|pourriez|pourrez)-vous\s+<W>{0,3}?(?:envoyer|renvoyer|transmettre"
+        r"|faire parvenir|adresser|fournir|communiquer)\b",
+        r"\bk(?:o|oe)nn(?:en|ten|test|tet) (?:sie|du|ihr)\b[^.?!]{0,120}?(?:senden|schicken"
+        r"|ubermitteln|ubersenden|zukommen lassen|mailen|zustellen|weiterleiten)\b",
+        r"\b(?:puede|pueden|podria|podrian|podes|podeis)\s+<W>{0,3}?(?:enviar|reenviar|mandar"
+        r"|remitir|facilitar|pasar|reenvi)\w*",
+        r"\b(?:me|nos) (?:pasas|pasais|pasan|envias|enviais|envian|mandas|mandais|mandan)\b",
+        r"\b(?:kunt|kan|zou|wil|wilt|kunnen) (?:u|je|jij|jullie)\s+<W>{0,5}?(?:sturen"
+        r"|toesturen|opsturen|doorsturen|nasturen|zenden|toezenden|mailen)\b",
+        r"\b(?:potete|potreste|puoi|potresti|puo|potrebbe)\s+<W>{0,3}?(?:inviar|mandar"
+        r"|trasmetter|rinviar|rimandar|reinviar|fornir|girar|inoltrar)\w*",
+        r"\b(?:podem|poderiam|pode|poderia|podes)\s+<W>{0,3}?(?:enviar|reenviar|mandar"
+        r"|encaminhar)\w*",
+        r"\b(?:moga|mogliby|mozecie|moze|mozna)\s+<W>{0,3}?(?:przeslac|wyslac|przekazac)\b",
+    )
+)
+
 # --------------------------------------------------------------------------- automatic mail
 
 AUTO_SUBJECT = _re(
@@ -1893,8 +1983,9 @@ OUT_OF_OFFICE = any_of(
         ),
         r"\bich bin (?:" + TOK + r"){0,5}?(?:nicht im b(?:u|ue)ro|abwesend|im urlaub"
         r"|nicht erreichbar|auf dienstreise|au(?:ß|ss)er haus|nicht im hause?|krank)"
-        r"|\bwieder (?:im b(?:u|ue)ro|erreichbar|da|zur(?:u|ue)ck|im hause)\b"
-        r"|\bnach meiner r(?:u|ue)ckkehr\b",
+        r"|\bwieder (?:f(?:u|ue)r sie )?(?:im b(?:u|ue)ro|erreichbar|da|zur(?:u|ue)ck|im hause)\b"
+        r"|\bnach meiner r(?:u|ue)ckkehr\b|\bbefinde mich (?:" + TOK + r"){0,5}?(?:im urlaub"
+        r"|in elternzeit|auf dienstreise|au(?:ß|ss)er haus|nicht im b(?:u|ue)ro)",
         (
             r"\bestoy (?:fuera de la oficina|de vacaciones|ausente|de viaje|de baja)|\bestare"
             r" (?:fuera|ausente|de vacaciones)|\bvolvere (?:el|a la oficina)|\ba mi regreso\b"
@@ -1909,6 +2000,10 @@ OUT_OF_OFFICE = any_of(
             r"|in trasferta|in malattia)|\bsaro (?:assente|fuori ufficio|in ferie|di ritorno)"
             r"|\brientrero\b|\bal mio rientro\b"
         ),
+        r"\b(?:estou|estarei) (?:de ferias|fora do escritorio|ausente|de licenca|em viagem)"
+        r"|\b(?:retorno|regresso|volto) (?:em|no dia|a \d)",
+        r"\b(?:jestem|bede) (?:poza biurem|na urlopie|nieobecn[ya])|\bprzebywam na urlopie"
+        r"|\bwracam (?:do biura|w |we |\d)",
     )
 )
 BOUNCE_SUBJECT = _re(
