@@ -100,6 +100,9 @@ def _rule_findings(prepared: Prepared, subject_folded: str) -> list[tuple[int, F
     # more than they do.
     if any(f.intent not in _SAYS_LITTLE for _, f in combined):
         combined = [(p, f) for p, f in combined if f.intent not in _SOFT]
+    # "We owe nothing: the goods never came" is a dispute; it asks for the credit.
+    if any(f.intent is Intent.DISPUTE for _, f in combined):
+        combined = [(p, f) for p, f in combined if f.intent is not Intent.WRITE_OFF_CLAIM]
     # Anger beside a real request is left out; abuse, threats and a broken relationship are
     # kept, so that a person answers.
     abusive = any(cue.intent is Intent.HOSTILE and cue.strong for cue in cues) and not any(

@@ -383,6 +383,12 @@ def _question(c: _Clause, cues: list[Cue]) -> None:
         cues.append(Cue(Intent.QUESTION, asked_from, c.seg.end))
 
 
+def _write_off_claim(c: _Clause, cues: list[Cue]) -> None:
+    match = lx.WRITE_OFF_CLAIM.search(c.text)
+    if match and not c.negated(c.span(match), prior_words=2, after=False):
+        cues.append(Cue(Intent.WRITE_OFF_CLAIM, *c.span(match)))
+
+
 def _stall(c: _Clause, cues: list[Cue]) -> None:
     match = lx.STALL.search(c.text)
     if match and not c.negated(c.span(match), prior_words=2, after=False):
@@ -412,6 +418,7 @@ _DETECTORS: tuple[Callable[[_Clause, list[Cue]], None], ...] = (
     _plan,
     _copy,
     _wrong_contact,
+    _write_off_claim,
     _stall,
     _acknowledgement,
     _question,
@@ -452,6 +459,8 @@ def _copy_requests(
                 between = text[noun.end() : verb.start()]
             else:
                 continue
+            if lx.COPY_KIND_TAX.match(noun.group()):
+                between = lx.FORM_STATE.sub(" ", between)
             if len(between) > 60 or lx.COPY_BREAK.search(between) or _ABOUT.search(between):
                 continue
             region = text[min(verb.start(), noun.start()) :]

@@ -34,6 +34,11 @@ def _promise_date(cue: Cue, start: int, end: int, ctx: Context) -> datetime.date
     hits = inside(start, end, ctx.dates)
     if cue.until:
         hits = [hit for hit in hits if hit.start >= cue.end]
+    if not hits and lx.THAT_DATE.search(ctx.masked, *_sentence_span(ctx, cue.start)):
+        # "...until 27 October. We'll pay on that date."
+        said = [hit for hit in ctx.dates if hit.end <= cue.start and hit.future[1] >= ctx.today]
+        latest = max(said, key=lambda hit: hit.start, default=None)
+        return max(latest.future[1], ctx.today) if latest else None
     plain = [
         hit
         for hit in hits

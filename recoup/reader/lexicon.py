@@ -365,6 +365,8 @@ PROMISE = any_of(
         (
             r"\bmise? en paiement\b|\bcampagne de (?:paiement|reglement)|\bprochain (?:paiement"
             r"|reglement) fournisseurs?|\bprochaine echeance de paiement"
+            r"|\b(?:est|sont|a ete|ont ete) (?:programmee?s?|prevue?s?|planifiee?s?) (?:pour|au|en)"
+            r" (?:le )?(?:paiement|reglement|virement)"
         ),
         # German
         (
@@ -441,7 +443,8 @@ PROMISE = any_of(
         ),
         (
             r"\b(?:il\s+)?(?:pagamento|bonifico|saldo|versamento)\s+<W>{0,2}?(?:sara|verra"
-            r"|partira|arrivera|avverra|e (?:previsto|programmato|pianificato|in programma))\b"
+            r"|partira|arrivera|avverra|e (?:previsto|programmato|pianificato|in programma)"
+            r"|in partenza|in uscita|parte)\b"
         ),
         (
             r"\b(?:riceverete|ricevera|riceverai)\s+<W>{0,2}?(?:pagamento|bonifico|saldo"
@@ -1339,6 +1342,8 @@ COPY_KIND_STATEMENT = _re(
     r"|overzicht van (?:de )?openstaande|saldo-?overzicht|openstaande posten|estratto conto"
     r"|partitario)\b(?<!bank statement)"
 )
+# "A completed and signed W-9": what a form is, not something else asked for.
+FORM_STATE = _re(r"\b(?:completed|signed|sign|dated|current|updated|valid)\b")
 COPY_KIND_TAX = _re(
     r"\b(?:w-?9|w-?8\w*|tax forms?|tax certificate|tax id form|1099|vat certificate"
     r"|attestation (?:de )?(?:tva|fiscale|de vigilance|de regularite)|formulaire fiscal"
@@ -1861,6 +1866,53 @@ QUESTION = any_of(
     )
 )
 
+# "We'll pay on that date": the day said earlier in the message.
+THAT_DATE = any_of(
+    (
+        r"\b(?:on|by|at|for) (?:that|this|the same|the agreed) (?:date|day)\b|\bby then\b"
+        r"|\buntil then\b",
+        r"\b(?:a|pour) cette (?:date|echeance)\b|\bd'ici la\b|\bce jour-la\b",
+        r"\b(?:an|zu|bis zu|bis zum|zum) (?:diesem|dem) (?:tag|datum|termin)\b|\bbis dahin\b",
+        r"\b(?:en|para|hasta) esa fecha\b|\bese dia\b|\bpara entonces\b",
+        r"\bop (?:die|deze) (?:datum|dag)\b|\btegen die tijd\b",
+        r"\b(?:in|entro|a|per) quella data\b|\bper allora\b|\bquel giorno\b",
+        r"\bnessa data\b|\bate la\b|\bw tym dniu\b|\bdo tego czasu\b",
+    )
+)
+# The invoice is said to be gone already: written off, waived, cancelled or credited on our
+# side, or simply no longer owed.
+_OWED_THING = (
+    r"(?:invoices?|inv[\w/-]*|it|this|that|balance|amount|charge|debt|facture|elle|montant"
+    r"|solde|rechnung|betrag|forderung|sie|factura|importe|saldo|factuur|bedrag|deze"
+    r"|fattura|importo|fatura|valor|faktura|kwota|\d[\w/-]*)"
+)
+WRITE_OFF_CLAIM = any_of(
+    (
+        rf"\b{_OWED_THING}\s+(?:was|were|has been|have been|had been|would be|would have been"
+        r"|is|got)\s+(?:already\s+|fully\s+|completely\s+)?(?:written off|waived|forgiven"
+        r"|annulled|voided|wiped|credited in full|fully credited|cancell?ed by you)\b",
+        r"\b(?:we|i) (?:owe|owe you) nothing\b|\bno longer (?:owed|due|payable|outstanding)\b"
+        r"|\bnot owed\b|\bnothing (?:is )?(?:owed|left to pay)\b",
+        rf"\b{_OWED_THING}\s+(?:a ete|est|sera|serait|avait ete)\s+(?:annulee?|abandonnee?"
+        r"|passee? en perte|effacee?)\b|\bne (?:vous )?devons (?:plus )?rien\b"
+        r"|\bplus rien a (?:payer|regler)\b",
+        rf"\b{_OWED_THING}\s+(?:wurde|ist|wird|sei|w(?:a|ae)re)\s+(?:bereits\s+)?(?:storniert"
+        r"|ausgebucht|erlassen|abgeschrieben|annulliert)\b|\bschulden (?:ihnen )?nichts\b"
+        r"|\bnichts mehr zu (?:zahlen|bezahlen)\b",
+        rf"\b{_OWED_THING}\s+(?:fue|ha sido|esta|sera|seria|habia sido)\s+(?:anulad[oa]"
+        r"|condonad[oa]|cancelad[oa] por)\b|\bno (?:les? )?debemos nada\b|\bnada que pagar\b",
+        rf"\b{_OWED_THING}\s+(?:is|werd|zou|wordt)\s+(?:al\s+)?(?:gecrediteerd"
+        r"|kwijtgescholden|geannuleerd|afgeboekt|geschrapt)\b|\bniets (?:meer )?verschuldigd\b"
+        r"|\bhoeven (?:we|wij) niets (?:meer )?te betalen\b",
+        rf"\b{_OWED_THING}\s+(?:e stata|era stata|sarebbe stata|verra|e)\s+(?:stornat[oa]"
+        r"|annullat[oa]|abbuonat[oa]|stralciat[oa])\b|\bnon (?:vi )?dobbiamo (?:piu )?"
+        r"(?:nulla|niente)\b|\bnulla da pagare\b|\bper noi e chiusa\b",
+        rf"\b{_OWED_THING}\s+(?:foi|esta|seria|sera)\s+(?:anulad[oa]|estornad[oa]"
+        r"|cancelad[oa] por)\b|\bnada a pagar\b|\bnao (?:vos )?devemos nada\b",
+        r"\b(?:zostanie|zostala|zostal) (?:anulowan[ya]|umorzon[ya])\b|\bnie jest nalezn[ya]\b"
+        r"|\bnic nie jestesmy winni\b",
+    )
+)
 # A commitment with no date: looking into it, in approval, will come back to you.
 STALL = any_of(
     (
@@ -1918,7 +1970,8 @@ ACKNOWLEDGEMENT = any_of(
         r"|\b(?:inoltrat[oaie]|girat[oaie]) (?:a|al|alla|all'|ai) ",
         r"\b(?:recebid[oa]|anotad[oa])(?:[,.!]| obrigad)|\b(?:encaminhei|encaminhado|encaminhada"
         r"|repassei|repassado) (?:para|ao|a|à)\b",
-        r"\botrzyma(?:lem|lam|lismy)(?:[,.!]| dziekuje)|\bprzekaza(?:lem|lam|lismy|ne|no)\b"
+        r"(?<!nie )\botrzyma(?:lem|lam|lismy)(?:[,.!]| dziekuje)"
+        r"|(?<!nie )\bprzekaza(?:lem|lam|lismy|ne|no)\b"
         r"|\bprzyja(?:lem|lam|lismy) do wiadomosci\b",
     )
 )

@@ -171,13 +171,17 @@ def _units(text: str) -> list[tuple[int, int]]:
     return units
 
 
-def _splits_here(folded: str, match: re.Match[str]) -> bool:
+def _splits_here(text: str, folded: str, match: re.Match[str]) -> bool:
     if match.group().startswith(("!", "?")):
         return True
     before = folded[max(0, match.start() - 40) : match.start()]
     token = before.rsplit(None, 1)[-1] if before.strip() else ""
     token = token.lstrip("(\"'")
     if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+        return False
+    # "tramite Ri.Ba. con scadenza", "S.p.A. e": dotted abbreviations mid-sentence.
+    following = text[match.end() : match.end() + 40].lstrip()[:1]
+    if "." in token.strip(".") and following.isalpha() and following.islower():
         return False
     if _DAY_TOKEN.match(token):
         nxt = folded[match.end() : match.end() + 40].lstrip()[:1]
@@ -191,7 +195,7 @@ def sentences(text: str, folded: str) -> list[tuple[int, int]]:
     for unit_start, unit_end in _units(text):
         start = unit_start
         for match in _TERMINATOR.finditer(folded, unit_start, unit_end):
-            if _splits_here(folded, match):
+            if _splits_here(text, folded, match):
                 found.append((start, match.end()))
                 start = match.end()
         if folded[start:unit_end].strip():

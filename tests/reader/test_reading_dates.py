@@ -87,6 +87,13 @@ def promised(phrase: str, *, today: datetime.date = TODAY, currency: str = "USD"
         ("We will pay within two to three days.", D(2026, 11, 26)),
         ("Nous paierons dans 2 ou 3 semaines.", D(2026, 12, 14)),
         ("Wir zahlen in 2 bis 3 Tagen.", D(2026, 11, 26)),
+        # A day said earlier in the message.
+        ("You gave us until 4 December for INV-3301. We will pay on that date.", D(2026, 12, 4)),
+        ("Wir haben bis zum 4. Dezember Zeit. Wir zahlen an diesem Tag.", D(2026, 12, 4)),
+        # A dotted abbreviation does not end the sentence before the date.
+        ("La fattura verrà pagata tramite Ri.Ba. con scadenza 30 novembre.", D(2026, 11, 30)),
+        ("La facture est programmée pour paiement le 4 décembre.", D(2026, 12, 4)),
+        ("Bonifico in partenza mercoledì.", D(2026, 11, 25)),
     ],
 )
 def test_promise_dates(text, expected):

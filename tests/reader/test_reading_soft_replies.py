@@ -1,5 +1,5 @@
-"""Stalls, acknowledgements and requests put as questions: read by the rules in every language,
-and left out beside anything firmer."""
+"""Stalls, acknowledgements, claimed write-offs and requests put as questions: read by the
+rules in every language, and left out beside anything firmer."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from recoup.reader import DisputeReason, Intent, Reading, read_reply
+from recoup.reader import CopyKind, DisputeReason, Intent, Reading, read_reply
 from recoup.reader import classify as classify_module
 from recoup.reader.model import ModelFileError
 
@@ -55,6 +55,27 @@ def test_received_and_passed_on_is_an_acknowledgement(text: str) -> None:
     assert intents(read(text)) == {Intent.ACKNOWLEDGEMENT}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INV-3302 was written off by your team in the summer.",
+        "We owe nothing on INV-3302 any more, your manager waived it.",
+        "La facture INV-3302 a été annulée, nous ne devons plus rien.",
+        "Die Rechnung INV-3302 wurde bereits storniert.",
+        "La factura INV-3302 fue anulada, no les debemos nada.",
+        "Factuur INV-3302 is al gecrediteerd, wij zijn niets meer verschuldigd.",
+        "La fattura INV-3302 è stata stornata, non vi dobbiamo nulla.",
+    ],
+)
+def test_an_invoice_said_to_be_gone_is_a_write_off_claim(text: str) -> None:
+    assert Intent.WRITE_OFF_CLAIM in intents(read(text))
+
+
+def test_we_owe_nothing_because_of_a_fault_is_a_dispute() -> None:
+    reading = read("We owe nothing on INV-3302: the goods never arrived.")
+    assert intents(reading) == {Intent.DISPUTE}
+
+
 def test_an_acknowledgement_beside_a_promise_is_the_promise() -> None:
     reading = read("Noted. We will pay INV-3301 on 4 December.")
     assert intents(reading) == {Intent.PROMISE}
@@ -99,6 +120,12 @@ def test_a_request_to_send_put_as_a_question_is_no_question(text: str) -> None:
     found = intents(read(text))
     assert Intent.QUESTION not in found
     assert Intent.COPY_REQUEST in found
+
+
+def test_a_signed_tax_form_is_a_tax_form_request() -> None:
+    reading = read("Could you please send us a completed and signed IRS Form W-9?")
+    assert reading.primary.intent is Intent.COPY_REQUEST
+    assert reading.primary.copy_kinds == [CopyKind.TAX_FORM]
 
 
 def test_a_real_question_is_still_one() -> None:
