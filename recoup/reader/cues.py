@@ -129,6 +129,7 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
     before_text = masked[before_start:start]
     candidates: list[tuple[int, str]] = []  # (distance from "not received", what)
     before: list[tuple[int, str]] = []  # (where, what) named before it
+    objects: list[tuple[int, str]] = []  # (distance, what) named right after it
     for pattern, label in (
         (lx.GOODS_WORDS, "goods"),
         (lx.DOC_WORDS, "doc"),
@@ -136,6 +137,8 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
     ):
         for word in pattern.finditer(after_text):
             candidates.append((word.start(), label))
+            if word.start() <= 12:
+                objects.append((word.start(), label))
         for word in pattern.finditer(before_text):
             if label == "doc" and _ABOUT_DOC.search(
                 masked[max(0, before_start + word.start() - 40) : before_start + word.end()]
@@ -159,6 +162,9 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
     inner = masked[start:end]
     if lx.GOODS_WORDS.search(inner):
         candidates.append((0, "goods"))
+    elif objects:
+        # "We not receive the goods": the object of the verb, whatever came before it.
+        return min(objects)[1]
     elif not named_after and {"goods", "doc"} <= {label for _, label in before}:
         # "The delivery for INV-2 never arrived", "the invoice for the May order never came":
         # in one phrase, the first named is what did not arrive; the other says which one.

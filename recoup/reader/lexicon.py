@@ -323,9 +323,13 @@ PROMISE = any_of(
         (
             r"\b(?:(?:we(?:'re| are)|i(?:'m| am))\s+(?:paying|settling|transferring|wiring"
             r"|remitting|clearing)|(?:we|i)(?:'ll| will)\s+(?:sort|square)\s+(?:it|this|that"
-            r"|them|the (?:invoice|balance|payment|bill)s?)(?:\s+out)?)\b"
+            r"|them|the (?:invoice|balance|payment|bill)s?)(?:\s+out)?"
+            # Plain present, as often in a second language: "we make transfer tomorrow".
+            r"|(?:we|i) (?:pay|make (?:the |a )?(?:transfer|payment|wire)|send (?:the |a )?"
+            r"(?:payment|money|transfer)|transfer|wire)"
+            r"|(?:money|payment|transfer|funds) (?:go|goes|will go|is going|are going) out)\b"
             rf"(?=[^.;!?]{{0,50}}?\b(?:(?:on|by)\s+(?:the\s+)?(?:\d|{MONTH_PATTERN})|next|tomorrow"
-            rf"|today|tonight|end of|{WEEKDAY_PATTERN}|this (?:week|month|morning|afternoon"
+            rf"|today|tonight|now|end of|{WEEKDAY_PATTERN}|this (?:week|month|morning|afternoon"
             r"|evening)))"
         ),
         (
@@ -334,6 +338,13 @@ PROMISE = any_of(
             r"|wired|transferred)|leave (?:our|the) (?:account|bank))\b"
         ),
         r"\b(?:will|'ll) get (?:it|this|that|them|the invoices?|you) (?:paid|settled|sorted)\b",
+        # "We can do 2.5k now", "I'll send $500 Friday": an amount offered.
+        (
+            r"\b(?:we|i) (?:can|could|will|'ll|shall) (?:do|manage|send|make|stretch to|afford"
+            r"|put through|transfer)\s+(?:you\s+)?(?:about\s+|around\s+)?[$€£₹]?\s?\d[\d.,]*"
+            r"\s?(?:k|m|usd|eur|gbp|chf|inr|dollars|euros?|pounds)?\b"
+            r"(?!\s*(?:days?|weeks?|months?|%|percent|per cent))"
+        ),
         r"\bmake sure <W>{0,3}?(?:is|gets|get|are) paid\b",
         # French
         (
@@ -540,9 +551,10 @@ ALREADY_PAID = any_of(
             r"\s+(?:already\s+|fully\s+|duly\s+|now\s+|all\s+)?(?:paid|settled|remitted|wired"
             r"|transferred|cleared|debited)\b"
         ),
+        r"\b(?:payment|remittance|cheque|check) (?:has |must have |may have )?crossed\b",
         (
             r"\b(?:payment|remittance|transfer|wire|funds|check|cheque|ach"
-            r"|it)\s+<W>{0,4}?"
+            r"|it|inv[\w/-]*\d[\w/-]*)\s+<W>{0,4}?"
             r"(?:was|were|has been|have been|went)\s+(?:already\s+)?(?:sent|made|processed|released"
             r"|issued|initiated|mailed|out|through|submitted|executed|posted)\b"
         ),
@@ -1186,8 +1198,8 @@ NOT_RECEIVED = any_of(
             r"|invoice|statement)"
         ),
         (
-            r"\b(?:nothing|no goods|no delivery|no shipment) (?:has |have )?(?:been )?"
-            r"(?:received|delivered|arrived|reached (?:us|our))\b"
+            r"\b(?:nothing|no goods|no delivery|no shipment) (?:has |have |ever )?(?:been )?"
+            r"(?:received|delivered|arrived|came|turned up|showed up|reached (?:us|our))\b"
         ),
         (
             r"\b(?:n'avons|n'ai|n'a|n'ont|n'est|ne sont|n'etait)\s+<W>{0,2}?(?:pas|jamais"
@@ -1249,6 +1261,13 @@ OTHER_OBJECTS = _re(
 
 # --------------------------------------------------------------------------- copy request
 
+# "A list of open items", "an aged debt report": a statement by another name.
+OPEN_ITEMS = (
+    r"(?:list|overview|schedule|breakdown|listing|summary) of (?:all )?(?:the |your |our )?"
+    r"(?:open|outstanding|unpaid|overdue) (?:items|invoices|balances?|amounts)"
+    r"|open[- ]items?(?: list| report)?|aged (?:debt|debtors?|balance|receivables?) (?:report|list)"
+    r"|balance confirmation"
+)
 COPY_VERB_EN = _re(
     r"(?:^|\b(?:please|pls|kindly|can you|could you|would you|will you|can we|could we|can i"
     r"|could i|may i|may we|need you to|grateful if you (?:could|would)|appreciate (?:it )?if"
@@ -1273,8 +1292,8 @@ COPY_VERB_OTHER = _re(
     r"|ci servono|necessitiamo|richiediamo|chiediamo)\b"
 )
 COPY_NOUN = _re(
-    r"\b(?:copy|copies|duplicate|pdf|invoices?|statements?|soa|w-?9|w-?8\w*|tax forms?"
-    r"|tax certificate|1099|bills?|copie|duplicata|factures?|releve|extrait de compte"
+    rf"\b(?:{OPEN_ITEMS}|copy|copies|duplicate|pdf|invoices?|statements?|soa|w-?9|w-?8\w*"
+    r"|tax forms?|tax certificate|1099|bills?|copie|duplicata|factures?|releve|extrait de compte"
     r"|etat de compte|attestation|formulaire|kopie|duplikat|rechnungskopie|rechnungsduplikat"
     r"|rechnung(?:en)?|kontoauszug\w*|saldenbest(?:a|ae)tigung|saldenliste|offene[- ]posten\w*"
     r"|op-liste|steuerformular|ans(?:a|ae)ssigkeitsbescheinigung|freistellungsbescheinigung"
@@ -1336,7 +1355,7 @@ COPY_KIND_INVOICE = _re(
     r"|fatture|duplicato)\b"
 )
 COPY_KIND_STATEMENT = _re(
-    r"\b(?:statements?|soa|releve(?: de compte)?|extrait de compte|etat de compte"
+    rf"\b(?:{OPEN_ITEMS}|statements?|soa|releve(?: de compte)?|extrait de compte|etat de compte"
     r"|kontoauszug\w*|saldenbest(?:a|ae)tigung|saldenliste|offene[- ]posten\w*|op-liste"
     r"|kontenubersicht|estado de cuenta|extracto(?: de cuenta)?|rekeningoverzicht"
     r"|overzicht van (?:de )?openstaande|saldo-?overzicht|openstaande posten|estratto conto"
@@ -1952,9 +1971,10 @@ STALL = any_of(
 ACKNOWLEDGEMENT = any_of(
     (
         r"\b(?:noted|acknowledged|well received|received with thanks|got it|received,? thanks?"
-        r"|thanks?,? (?:received|noted))\b|\b(?:forwarded|passed|sent) (?:it |this |them |that )?"
-        r"(?:on |over |along )?to (?:our |the |my )?(?:ap|a/p|accounts|accounting|finance|payables"
-        r"|purchase ledger|team|colleague|relevant|person|department|manager|controller)",
+        r"|thanks?,? (?:received|noted))\b|\b(?:forwarded|forwarding|passed|sent)"
+        r" (?:it |this |them |that )?(?:on |over |along )?to (?:our |the |my )?(?:ap|a/p|accounts"
+        r"|accounting|finance|payables|purchase ledger|team|colleague|relevant|person|department"
+        r"|manager|controller)",
         r"\b(?:c'est|bien|pris|prenons|avons pris|ai pris) note\b|\bbien recue?s?\b"
         r"|\b(?:transmise?s?|transferee?s?|fait suivre) (?:a|au|aux) (?:la |notre |nos |mon )?"
         r"(?:compta|service|equipe|collegue|responsable|direction)",

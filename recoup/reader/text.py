@@ -91,7 +91,10 @@ _VALEDICTION = re.compile(
 
 
 def strip_history(text: str) -> str:
-    """The new part of a reply: no quoted lines, nothing after a reply header or signature."""
+    """The new part of a reply: no quoted lines, nothing after a reply header or signature.
+
+    A message forwarded on purpose ("see the approval below") is part of what is said,
+    unless it is one of our own reminders coming back."""
     folded = fold(text)
     cut = len(text)
     separator = _SEPARATORS.search(folded)
@@ -102,4 +105,47 @@ def strip_history(text: str) -> str:
             cut = closing.start()
             break
     kept = [line for line in text[:cut].split("\n") if not line.lstrip().startswith(">")]
-    return "\n".join(kept).strip()
+    new = "\n".join(kept).strip()
+    forwarded = _forwarded(text, folded, separator).strip() if separator else ""
+    return f"{new}\n\n{forwarded}".strip() if forwarded else new
+
+
+_FORWARD_HEADER = re.compile(
+    r"forwarded message|begin forwarded|weitergeleitete nachricht|anfang der weitergeleiteten"
+    r"|message transfere|debut du message reexpedie|mensaje reenviado|doorgestuurd bericht"
+    r"|messaggio inoltrato"
+)
+_POINTS_BELOW = re.compile(
+    r"\b(?:below|underneath|fyi|forwarding|see (?:the )?(?:thread|e-?mail|mail|approval|note)"
+    r"|ci-dessous|en dessous|voir (?:le )?(?:mail|message)|unten|untenstehend|anbei|abajo"
+    r"|a continuacion|hieronder|onderstaand|sotto|di seguito)\b"
+)
+_HEADER_FIELD = re.compile(
+    r"^\s*(?:from|sent|date|to|cc|subject|de|envoye|a|objet|von|gesendet|an|betreff|datum"
+    r"|enviado|fecha|para|asunto|van|verzonden|aan|onderwerp|da|inviato|data|oggetto)\s*:"
+)
+# Our own reminder, forwarded back to us, is not the customer speaking.
+_DUNNING = re.compile(
+    r"\b(?:overdue|past due|reminder|our records show|outstanding balance|remind you|en retard"
+    r"|relance|impayee?s?|(?:u|ue)berf(?:a|ae)llig|mahnung|zahlungserinnerung|vencidas?"
+    r"|recordatorio|achterstallig|herinnering|scadut[ae]|sollecito)"
+)
+
+
+def _forwarded(text: str, folded: str, separator: re.Match[str]) -> str:
+    """The body of a message forwarded on purpose below a short note that points to it."""
+    if not _FORWARD_HEADER.search(separator.group()):
+        return ""
+    note = folded[: separator.start()]
+    if len(note.strip()) > 300 or not (_POINTS_BELOW.search(note) or not note.strip()):
+        return ""
+    lines = text[separator.end() :].split("\n")
+    while lines and (not lines[0].strip() or _HEADER_FIELD.match(fold(lines[0]))):
+        lines.pop(0)
+    block = "\n".join(lines)
+    after = _SEPARATORS.search(fold(block))
+    if after:
+        block = block[: after.start()]
+    if _DUNNING.search(fold(block)):
+        return ""
+    return "\n".join(line for line in block.split("\n") if not line.lstrip().startswith(">"))

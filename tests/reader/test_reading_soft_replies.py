@@ -156,6 +156,8 @@ def test_an_invoice_named_before_its_delivery_is_what_did_not_arrive() -> None:
     [
         "INV-3301 was included in their payment run this week.",
         "It went out in Friday's BACS run.",
+        "I think our payment crossed with your email.",
+        "INV-3301 went out Friday, should be in your account by now.",
     ],
 )
 def test_a_payment_run_in_the_past_is_a_payment_made(text: str) -> None:

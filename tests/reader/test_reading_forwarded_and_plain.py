@@ -1,0 +1,97 @@
+"""Forwarded messages, second-language English and other wordings the rules read in passing."""
+
+from __future__ import annotations
+
+import datetime
+
+from recoup.reader import CopyKind, DisputeReason, Intent, Reading, read_reply
+from recoup.reader.text import strip_history
+
+TODAY = datetime.date(2026, 11, 20)
+LEDGER = {"INV-3301": 250_000, "INV-3302": 90_000}
+
+APPROVAL = """See the approval below.
+
+---------- Forwarded message ---------
+From: Jane Roe <jane@acme-corp.com>
+Sent: Thursday, 19 November 2026 16:02
+To: Payables <ap@acme-corp.com>
+Subject: RE: INV-3301
+
+Approved - please release payment for INV-3301 on Tuesday 1 December.
+
+> Can I pay the supplier?
+"""
+
+OUR_REMINDER_BACK = """FYI
+
+---------- Forwarded message ---------
+From: Credit Control <ar@supplier.example>
+Subject: Reminder: INV-3301
+
+Our records show INV-3301 is overdue. Please pay by 30 November.
+"""
+
+
+def read(text: str) -> Reading:
+    return read_reply(text, today=TODAY, known_invoices=LEDGER)
+
+
+def test_a_forwarded_internal_approval_is_read_as_the_promise() -> None:
+    reading = read(APPROVAL)
+    assert reading.primary.intent is Intent.PROMISE
+    assert reading.primary.date == datetime.date(2026, 12, 1)
+    assert reading.primary.invoice_numbers == ["INV-3301"]
+
+
+def test_the_forwarded_body_keeps_out_its_headers_and_quotes() -> None:
+    kept = strip_history(APPROVAL)
+    assert "release payment" in kept
+    assert "Sent:" not in kept and "Can I pay" not in kept
+
+
+def test_our_own_reminder_forwarded_back_says_nothing() -> None:
+    assert read(OUR_REMINDER_BACK).primary.intent is Intent.UNKNOWN
+
+
+def test_a_reply_quote_is_still_history() -> None:
+    text = (
+        "Thanks.\n\nOn Thu, 19 Nov 2026 at 10:00, AR <ar@supplier.example> wrote:\n> pay by Friday"
+    )
+    assert strip_history(text) == "Thanks."
+
+
+def test_an_amount_offered_now_and_the_rest_later_are_two_promises() -> None:
+    reading = read("We can do 2.5k now and the balance by 15 December.")
+    terms = sorted((f.date, f.amount_cents) for f in reading.of(Intent.PROMISE))
+    assert terms == [(TODAY, 250_000), (datetime.date(2026, 12, 15), 90_000)]
+
+
+def test_a_list_of_open_items_is_a_statement_request() -> None:
+    reading = read("Please send us a list of open items as at 30 November.")
+    copy = reading.of(Intent.COPY_REQUEST)
+    assert copy and copy[0].copy_kinds == [CopyKind.STATEMENT]
+
+
+def test_nothing_came_is_a_non_delivery_claim() -> None:
+    reading = read("Where are the goods for INV-3301? Nothing came.")
+    (dispute,) = reading.of(Intent.DISPUTE)
+    assert dispute.dispute_reason is DisputeReason.NOT_RECEIVED
+
+
+def test_plain_present_tense_with_a_day_ahead_is_a_promise() -> None:
+    reading = read("We make transfer tomorrow morning for both invoices.")
+    assert reading.primary.intent is Intent.PROMISE
+    assert reading.primary.date == datetime.date(2026, 11, 21)
+
+
+def test_money_going_out_on_a_day_is_a_promise() -> None:
+    reading = read("Director say is ok, the money go out on monday for INV-3301.")
+    assert reading.primary.intent is Intent.PROMISE
+    assert reading.primary.date == datetime.date(2026, 11, 23)
+
+
+def test_the_object_of_not_received_is_what_did_not_arrive() -> None:
+    reading = read("The invoice INV-3301 we not receive the goods still, how we can pay?")
+    (dispute,) = reading.of(Intent.DISPUTE)
+    assert dispute.dispute_reason is DisputeReason.NOT_RECEIVED
