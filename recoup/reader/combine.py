@@ -45,8 +45,8 @@ FLOOR: dict[str, float] = {
     "legal_threat": 1.01,
     "hostile": 0.5,
 }
-# A reading goes to a person when its confidence is below this: chosen on dev to send about
-# one reply in seven.
+# A reading goes to a person when its confidence is below this: chosen on dev, where it
+# marks about one reply in nine.
 UNSURE_BELOW = 0.3
 # The reason head overrides the rules' "other" only when it is at least this sure.
 REASON_SURE = 0.7
