@@ -15,8 +15,11 @@ from recoup.offline.situation import Situation
 from recoup.reader import Intent
 
 
-def contact_actions(item: Item, here: Situation, purpose: str) -> list[Action] | None:
-    """The contact changes ``item`` asks for; None when a person must work out who."""
+def contact_actions(
+    item: Item, here: Situation, purpose: str, *, redirected: bool = False
+) -> list[Action] | None:
+    """The contact changes ``item`` asks for; None when a person must work out who.
+    ``redirected``: the same message names another address to write to."""
     if item.injection_suspected and item.intent is Intent.WRONG_CONTACT:
         return None  # a message that tries to instruct us does not choose our recipients
     sender = item.sender.strip().lower()
@@ -41,7 +44,7 @@ def contact_actions(item: Item, here: Situation, purpose: str) -> list[Action] |
         )
     )
     others = [c for c in here.state.contacts if c.contactable and c.email.lower() not in {sender}]
-    if not others and not redirect:
+    if not others and not redirect and not redirected:
         actions.append(_nobody_left(item, contact.email))
     return actions
 

@@ -125,9 +125,15 @@ def ledger_actions(items: list[Item], here: Situation) -> list[Planned]:
                     book_planned_dispute(here, action)
     disputed = {n for n in here.disputed if n not in here.disputed_parts}
     read_by_a_person = {item.message_id for item in items if _to_a_person(item)}
+    # "Take me off your list, write to billing@…": the opt-out leaves someone to write to.
+    redirected = {
+        item.message_id
+        for item in items
+        if item.intent is Intent.WRONG_CONTACT and item.finding.redirect_email
+    }
     for index, item in enumerate(items):
         if item.intent in {Intent.WRONG_CONTACT, Intent.OPT_OUT}:
-            changes = contact_actions(item, here, CONTACT)
+            changes = contact_actions(item, here, CONTACT, redirected=item.message_id in redirected)
             if changes is not None:
                 planned.extend(Planned(index, action) for action in changes)
                 continue

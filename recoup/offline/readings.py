@@ -119,44 +119,10 @@ def _read(
         findings = away[:1] or [_finding(Intent.OUT_OF_OFFICE, "automatic reply")]
         findings.extend(_auto_redirect(reading.of(Intent.WRONG_CONTACT), text))
     unsure = (reading.unsure_why or "the reader is not confident") if reading.unsure else None
-    if not reading.has(Intent.OPT_OUT):
-        findings = _explicit_opt_out(findings, text)
-        # The model's doubt was whether this is an opt-out; the words settle it.
-        if unsure and unsure.startswith("may be opt out") and _said_opt_out(findings):
-            unsure = None
     return [
         Item(message_id, sender, subject, finding, reading.injection_suspected, unsure_why=unsure)
         for finding in findings
     ]
-
-
-# Only the explicit wordings: anything vaguer stays with the reader (and a person).
-_OPT_OUT = re.compile(
-    r"^\W*unsubscribe\W*$|\b(?:stop|quit) (?:e-?mailing|sending (?:me|us) (?:e-?mails|emails"
-    r"|reminders))\b|\bremove (?:me|us|this address) from (?:your|the) (?:mailing |e-?mail )?"
-    r"(?:list|distribution)|\bdo not (?:contact|e-?mail) (?:me|us) (?:again|any ?more)"
-    r"|\bdon'?t (?:contact|e-?mail) (?:me|us) (?:again|any ?more)",
-    re.IGNORECASE,
-)
-
-
-_LEFT_BESIDE_OPT_OUT = frozenset(
-    {Intent.WRONG_CONTACT, Intent.UNKNOWN, Intent.QUESTION, Intent.ACKNOWLEDGEMENT}
-)
-
-
-def _explicit_opt_out(findings: list[Finding], text: str) -> list[Finding]:
-    """ "Stop emailing me", "unsubscribe" said in so many words, where the reading saw no
-    more than a wrong contact: an opt-out. A redirect beside it is kept."""
-    found = _OPT_OUT.search(text[:2000].strip())
-    if found is None or any(f.intent not in _LEFT_BESIDE_OPT_OUT for f in findings):
-        return findings
-    kept = [f for f in findings if f.intent is Intent.WRONG_CONTACT and f.redirect_email]
-    return [_finding(Intent.OPT_OUT, found.group(0)), *kept]
-
-
-def _said_opt_out(findings: list[Finding]) -> bool:
-    return any(f.intent is Intent.OPT_OUT for f in findings)
 
 
 def _auto_redirect(read: list[Finding], text: str) -> list[Finding]:

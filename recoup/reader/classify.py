@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
+from recoup.reader import lexicon as lx
 from recoup.reader.autoreply import automatic, bounce_phrase, out_of_office
 from recoup.reader.combine import combine
 from recoup.reader.details import findings_for, merged, out_of_office_findings
-from recoup.reader.intents import EVIDENCE_MAX, RANK, Finding, Intent, Reading
+from recoup.reader.intents import EVIDENCE_MAX, RANK, CopyKind, Finding, Intent, Reading
 from recoup.reader.model import ModelFileError, load
 from recoup.reader.prepare import Prepared, prepare_reply
 from recoup.reader.text import fold, normalise
@@ -57,6 +58,7 @@ def read_reply(
     else:
         combined = combine(prepared, rules, model)
         findings, confidence, why = combined.findings, combined.confidence, combined.unsure_why
+    findings = _beside_an_opt_out(findings)
     if not findings:
         snippet = " ".join(prepared.body.split())[:EVIDENCE_MAX]
         findings = [Finding(intent=Intent.UNKNOWN, evidence=snippet)]
@@ -73,6 +75,20 @@ def read_reply(
 # Soft replies: read only when nothing firmer is.
 _SOFT = frozenset({Intent.STALL, Intent.ACKNOWLEDGEMENT})
 _SAYS_LITTLE = _SOFT | {Intent.QUESTION, Intent.HOSTILE}
+
+
+def _balance_mismatch(finding: Finding) -> bool:
+    return finding.intent is Intent.DISPUTE and bool(
+        lx.BALANCE_MISMATCH.search(fold(finding.evidence))
+    )
+
+
+def _beside_an_opt_out(findings: list[Finding]) -> list[Finding]:
+    """ "Stop emailing me, I'm not the right person": the opt-out says it all; a wrong
+    contact that names someone else to write to stays."""
+    if not any(f.intent is Intent.OPT_OUT for f in findings):
+        return findings
+    return [f for f in findings if f.intent is not Intent.WRONG_CONTACT or f.redirect_email]
 
 
 def _rule_findings(prepared: Prepared, subject_folded: str) -> list[tuple[int, Finding]]:
@@ -100,6 +116,9 @@ def _rule_findings(prepared: Prepared, subject_folded: str) -> list[tuple[int, F
     # more than they do.
     if any(f.intent not in _SAYS_LITTLE for _, f in combined):
         combined = [(p, f) for p, f in combined if f.intent not in _SOFT]
+    # "Please send a statement, our balances don't agree": the statement is what is asked.
+    if any(CopyKind.STATEMENT in f.copy_kinds for _, f in combined):
+        combined = [(p, f) for p, f in combined if not _balance_mismatch(f)]
     # "We owe nothing: the goods never came" is a dispute; it asks for the credit.
     if any(f.intent is Intent.DISPUTE for _, f in combined):
         combined = [(p, f) for p, f in combined if f.intent is not Intent.WRITE_OFF_CLAIM]

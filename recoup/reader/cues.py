@@ -110,12 +110,15 @@ def _copy_kinds(text: str, has_invoice_numbers: bool) -> tuple[CopyKind, ...]:
         kinds.append(CopyKind.STATEMENT)
     if lx.COPY_KIND_TAX.search(text):
         kinds.append(CopyKind.TAX_FORM)
-    # "Copy of the statement" is a statement: "copy" alone does not ask for an invoice too.
+    # "Copy of the statement" is a statement: "copy" alone does not ask for an invoice too;
+    # nor do the invoices a statement lists ("a statement of all open invoices").
+    statement = lx.COPY_KIND_STATEMENT.search(text)
+    noun = _INVOICE_NOUN.search(text)
     if (
         CopyKind.INVOICE in kinds
         and len(kinds) > 1
         and not has_invoice_numbers
-        and not _INVOICE_NOUN.search(text)
+        and (not noun or (statement is not None and statement.start() < noun.start()))
     ):
         kinds.remove(CopyKind.INVOICE)
     return tuple(kinds) or (CopyKind.INVOICE,)
@@ -389,6 +392,12 @@ def _question(c: _Clause, cues: list[Cue]) -> None:
         cues.append(Cue(Intent.QUESTION, asked_from, c.seg.end))
 
 
+def _opt_out(c: _Clause, cues: list[Cue]) -> None:
+    match = lx.OPT_OUT.search(c.text)
+    if match:
+        cues.append(Cue(Intent.OPT_OUT, *c.span(match)))
+
+
 def _write_off_claim(c: _Clause, cues: list[Cue]) -> None:
     match = lx.WRITE_OFF_CLAIM.search(c.text)
     if match and not c.negated(c.span(match), prior_words=2, after=False):
@@ -424,6 +433,7 @@ _DETECTORS: tuple[Callable[[_Clause, list[Cue]], None], ...] = (
     _plan,
     _copy,
     _wrong_contact,
+    _opt_out,
     _write_off_claim,
     _stall,
     _acknowledgement,

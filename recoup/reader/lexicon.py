@@ -552,6 +552,12 @@ ALREADY_PAID = any_of(
             r"|transferred|cleared|debited)\b"
         ),
         r"\b(?:payment|remittance|cheque|check) (?:has |must have |may have )?crossed\b",
+        # Terse and second-language: "Payment done today", "transfer made yesterday".
+        (
+            r"\b(?:payment|transfer|bank transfer|wire|remittance)\s+(?:is\s+|was\s+)?"
+            r"(?:already\s+)?(?:done|made|completed|executed|effected)\b"
+            r"(?!\s+(?:by|before|until|till|next|tomorrow|within|in \d|as soon))"
+        ),
         (
             r"\b(?:payment|remittance|transfer|wire|funds|check|cheque|ach"
             r"|it|inv[\w/-]*\d[\w/-]*)\s+<W>{0,4}?"
@@ -1261,6 +1267,14 @@ OTHER_OBJECTS = _re(
 
 # --------------------------------------------------------------------------- copy request
 
+# "Our balances don't agree": why a statement is asked for, not a dispute of an invoice.
+BALANCE_MISMATCH = _re(
+    r"\b(?:balances?|figures|records|numbers|solde|soldes|salden?|saldi|saldos?|cijfers"
+    r"|valores|importi)\b[^.;!?]{0,60}?\b(?:(?:do not|don't|doesn't|does not|not) (?:agree"
+    r"|match|reconcile|tally)|differ|ne correspond(?:ent)? pas|stimmen nicht|(?:u|ue)bereinstimm"
+    r"|no coincide|no cuadra|komen niet overeen|kloppen niet|non corrispond|non coincid|diversi"
+    r"|differen)"
+)
 # "A list of open items", "an aged debt report": a statement by another name.
 OPEN_ITEMS = (
     r"(?:list|overview|schedule|breakdown|listing|summary) of (?:all )?(?:the |your |our )?"
@@ -1965,6 +1979,36 @@ STALL = any_of(
         r"|daremos retorno|damos retorno)\b|\bem (?:analise|aprovacao)\b",
         r"\bsprawdzamy\b|\b(?:wrocimy|odezwiemy sie|odezwe sie)\b|\bw trakcie (?:weryfikacji"
         r"|akceptacji|realizacji)\b",
+    )
+)
+# "Stop emailing me", "unsubscribe", "remove me from your list", said in so many words.
+OPT_OUT = any_of(
+    (
+        r"^\W*unsubscribe\W*$|\b(?:stop|quit|cease) (?:e-?mailing|mailing|spamming|writing to"
+        r"|contacting|sending (?:me|us)|chasing me)\b|\bremove (?:me|us|this address|my address"
+        r"|my e-?mail)\s+from (?:your|the|this) (?:mailing |e-?mail |distribution |contact )?"
+        r"(?:list|distribution|database)|\b(?:do not|don't|dont|never) (?:contact|e-?mail"
+        r"|write to|message) (?:me|us) (?:again|any ?more|about)|\btake me off (?:your|the|this)"
+        r" (?:list|mailing)|\bno more (?:e-?mails|reminders|messages) (?:to me|please)",
+        r"\b(?:arretez|cessez) de (?:m'|nous )?(?:ecrire|contacter|envoyer des (?:e-?mails|mails))"
+        r"|\bne (?:m'|nous )?(?:ecrivez|contactez|envoyez|relancez) plus\b|\bdesinscri"
+        r"|\b(?:retirez|supprimez|enlevez)-(?:moi|nous) de\b|\bmerci de ne plus (?:m'|nous )?"
+        r"(?:ecrire|contacter|envoyer)",
+        r"\bh(?:o|oe)ren sie auf,? (?:mir|uns) zu (?:schreiben|mailen)|\bschreiben sie (?:mir|uns)"
+        r" nicht mehr\b|\bkeine (?:weiteren )?(?:e-?mails|mails|mahnungen|nachrichten) mehr\b"
+        r"|\b(?:aus|von) (?:ihrem|dem|ihrer) (?:verteiler|mailingliste|liste)"
+        r" (?:entfernen|streichen|nehmen)|\bkontaktieren sie (?:mich|uns) nicht mehr\b",
+        r"\b(?:dejen|deje|dejad) de (?:escribirme|escribirnos|enviarme|enviarnos|contactarme"
+        r"|contactarnos)|\bno (?:me|nos) (?:escriban|envien|contacten|escribas|mandes) mas\b"
+        r"|\b(?:eliminenme|borrenme|quitenme|sacadme|eliminadme) de\b|\bdarme de baja\b",
+        r"\bstop met (?:mailen|e-?mailen|mij te mailen|ons te mailen)|\b(?:mail|e-?mail|mailt"
+        r"|stuur|stuurt) (?:mij|me|ons) (?:geen (?:e-?mails|mails|herinneringen) )?niet meer\b"
+        r"|\b(?:verwijder|haal) (?:mij|me|ons) (?:uit|van) (?:uw|jullie|de)\b|\bafmelden\b"
+        r"|\bgeen (?:e-?mails|mails|herinneringen) meer\b",
+        r"\b(?:smettete|smettetela) di (?:scrivermi|scriverci|contattarmi|contattarci)"
+        r"|\bnon (?:mi|ci) (?:scrivete|mandate|inviate|contattate) piu\b"
+        r"|\bnon (?:mandatemi|mandateci|scrivetemi|inviatemi) piu\b|\b(?:rimuovetemi"
+        r"|cancellatemi|toglietemi)\b|\bbasta con (?:queste |le vostre )?(?:e-?mail|mail)\b",
     )
 )
 # "Received, forwarded to AP", "noted, thanks": read, passed on, nothing asked or promised.

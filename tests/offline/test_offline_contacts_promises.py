@@ -224,6 +224,20 @@ async def test_an_opt_out_with_nobody_left_goes_to_a_person_and_stops_outreach(
     assert _outbox(engine, customer_id) == []
 
 
+async def test_an_opt_out_that_names_someone_else_moves_outreach_there(
+    engine: Engine, clock: FixedClock
+) -> None:
+    customer_id = _account(engine, clock, days=20)
+    text = "Wrong person. Try payables@acme.example and take me off your list."
+    _writes(engine, clock, customer_id, text)
+    await _tick(engine, clock)
+
+    contacts = {c.email: c for c in _rows(engine, Contact, customer_id)}
+    assert contacts[CONTACT].do_not_contact
+    assert not contacts["payables@acme.example"].do_not_contact
+    assert _rows(engine, Escalation, customer_id) == []
+
+
 async def test_a_redirect_on_the_customers_domain_gets_the_next_reminder(
     engine: Engine, clock: FixedClock, reads_as
 ) -> None:

@@ -394,9 +394,9 @@ def test_injection_in_other_languages(text):
     assert intents(reading) == [Intent.UNKNOWN]
 
 
-def test_stop_sending_in_anger_is_an_opt_out_and_hostile():
+def test_stop_writing_in_anger_is_an_opt_out_the_anger_left_beside_it():
     reading = read("Dejen de enviarme estos correos, es ridículo.")
-    assert intents(reading) == [Intent.OPT_OUT, Intent.HOSTILE]
+    assert intents(reading) == [Intent.OPT_OUT]
 
 
 @pytest.mark.parametrize(

@@ -95,3 +95,24 @@ def test_the_object_of_not_received_is_what_did_not_arrive() -> None:
     reading = read("The invoice INV-3301 we not receive the goods still, how we can pay?")
     (dispute,) = reading.of(Intent.DISPUTE)
     assert dispute.dispute_reason is DisputeReason.NOT_RECEIVED
+
+
+def test_a_balance_that_does_not_agree_asks_for_a_statement_not_a_dispute() -> None:
+    reading = read("Could you send us a statement? Our balances don't agree with yours.")
+    assert Intent.DISPUTE not in {f.intent for f in reading.findings}
+    assert reading.of(Intent.COPY_REQUEST)[0].copy_kinds == [CopyKind.STATEMENT]
+
+
+def test_a_statement_of_open_invoices_is_a_statement_alone() -> None:
+    reading = read("Pouvez-vous m'envoyer un relevé de nos factures en attente ?")
+    assert reading.of(Intent.COPY_REQUEST)[0].copy_kinds == [CopyKind.STATEMENT]
+
+
+def test_payment_done_is_a_payment_made() -> None:
+    reading = read("Payment done today.")
+    assert reading.primary.intent is Intent.ALREADY_PAID
+    assert reading.primary.date == TODAY
+
+
+def test_payment_done_by_a_day_ahead_is_a_promise() -> None:
+    assert read("Payment done by Friday.").primary.intent is Intent.PROMISE

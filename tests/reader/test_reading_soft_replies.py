@@ -1,5 +1,5 @@
-"""Stalls, acknowledgements, claimed write-offs and requests put as questions: read by the
-rules in every language, and left out beside anything firmer."""
+"""Stalls, acknowledgements, claimed write-offs, opt-outs and requests put as questions: read
+by the rules in every language, and left out beside anything firmer."""
 
 from __future__ import annotations
 
@@ -74,6 +74,38 @@ def test_an_invoice_said_to_be_gone_is_a_write_off_claim(text: str) -> None:
 def test_we_owe_nothing_because_of_a_fault_is_a_dispute() -> None:
     reading = read("We owe nothing on INV-3302: the goods never arrived.")
     assert intents(reading) == {Intent.DISPUTE}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please stop emailing me.",
+        "Remove this address from your mailing list.",
+        "Merci de ne plus m'écrire.",
+        "Schreiben Sie mir nicht mehr.",
+        "No me escriban más.",
+        "Mail mij niet meer.",
+        "Non scrivetemi più, rimuovetemi.",
+    ],
+)
+def test_asking_not_to_be_written_to_is_an_opt_out(text: str) -> None:
+    assert Intent.OPT_OUT in intents(read(text))
+
+
+def test_an_opt_out_beside_a_nameless_wrong_contact_is_the_opt_out() -> None:
+    reading = read("Please stop emailing me about this. I am not the right person.")
+    assert intents(reading) == {Intent.OPT_OUT}
+
+
+def test_an_opt_out_keeps_the_address_it_points_to() -> None:
+    reading = read("Wrong person. Try billing@acme-corp.com and take me off your list.")
+    assert intents(reading) == {Intent.OPT_OUT, Intent.WRONG_CONTACT}
+    assert reading.of(Intent.WRONG_CONTACT)[0].redirect_email == "billing@acme-corp.com"
+
+
+def test_anger_at_the_reminders_is_not_an_opt_out() -> None:
+    reading = read("Arrêtez de nous envoyer ces relances, c'est inadmissible.")
+    assert Intent.OPT_OUT not in intents(reading)
 
 
 def test_an_acknowledgement_beside_a_promise_is_the_promise() -> None:
