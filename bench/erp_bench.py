@@ -4,11 +4,13 @@ A company of 50,000 invoices (5,000 customers) is served by respx on each
 provider's documented shapes, 50 ms a request and the provider's page size
 (1,000), through the app-owned httpx client and the shared rate limiter; the
 initial load runs on a fresh SQLite ledger. QuickBooks Online answers its
-``select … STARTPOSITION … MAXRESULTS`` queries; NetSuite its SuiteQL
-``limit``/``offset`` pages. Then 1,000 queued write-backs are delivered
-(QuickBooks ``Attachable`` notes, NetSuite ``note`` upserts), 50 ms a request.
+``select … STARTPOSITION … MAXRESULTS`` queries; Xero its ``page``/``pageSize``
+reads of every endpoint; NetSuite its SuiteQL ``limit``/``offset`` pages. Then
+1,000 queued write-backs are delivered (QuickBooks ``Attachable`` notes, Xero
+History & Notes, NetSuite ``note`` upserts), 50 ms a request; Xero, which allows
+60 calls a minute, gets 120.
 
-    python bench/erp_bench.py [--provider quickbooks|netsuite|all] [--invoices 50000]
+    python bench/erp_bench.py [--provider quickbooks|xero|netsuite|all] [--invoices 50000]
 """
 
 from __future__ import annotations
@@ -34,7 +36,12 @@ from sqlalchemy import Engine, insert
 from recoup.clock import FixedClock
 from recoup.ledger.connectors.netsuite import connector as netsuite
 from recoup.ledger.connectors.quickbooks import connector as qbo
-from recoup.ledger.connectors.settings import ErpSettings, NetSuiteSettings, QuickBooksSettings
+from recoup.ledger.connectors.settings import (
+    ErpSettings,
+    NetSuiteSettings,
+    QuickBooksSettings,
+    XeroSettings,
+)
 from recoup.ledger.connectors.sync.engine import SyncEngine
 from recoup.ledger.connectors.sync.grants import Tokens, save_grant
 from recoup.ledger.connectors.sync.provider import SourceConnector
@@ -42,11 +49,13 @@ from recoup.ledger.connectors.sync.registry import build_connector, sealer_for
 from recoup.ledger.connectors.sync.sources import connect_source
 from recoup.ledger.connectors.sync.tables import WriteBack
 from recoup.ledger.connectors.sync.writeback import deliver_due
+from recoup.ledger.connectors.xero import connector as xero
 from recoup.ledger.db import create_all, make_engine
 from recoup.ledger.db import session as open_session
 from recoup.policy import Policy
 
 REALM = "4620816365"
+TENANT = "b1c7e2a4-5d3f-4e8a-9c21-7f0e6d5b4a39"
 ACCOUNT = "4620816"
 QBO_BASE = f"{qbo.PRODUCTION_URL}/v3/company/{REALM}"
 NS_BASE = netsuite.rest_url(ACCOUNT)
@@ -187,11 +196,65 @@ class NetSuiteAccount(Books):
         router.put(url__regex=rf"^{re.escape(NS_BASE)}/record/v1/note/").mock(side_effect=self.note)
 
 
+class XeroOrganisation(Books):
+    """Xero's ``page``/``pageSize`` reads, every endpoint answered; History & Notes."""
+
+    def contact(self, n: int) -> dict[str, Any]:
+        return {
+            "ContactID": f"c-{n}",
+            "Name": f"Customer {n}",
+            "EmailAddress": f"ap@c{n}.example",
+            "DefaultCurrency": "USD",
+            "UpdatedDateUTC": f"/Date({int(NOW.timestamp() * 1000)}+0000)/",
+        }
+
+    def invoice(self, n: int) -> dict[str, Any]:
+        due, total = self.due(n), self.total(n)
+        return {
+            "InvoiceID": f"i-{n}",
+            "Type": "ACCREC",
+            "InvoiceNumber": f"B-{n:06d}",
+            "Contact": {"ContactID": f"c-{1 + n % self.customers}"},
+            "DateString": f"{(due - timedelta(days=30)).isoformat()}T00:00:00",
+            "DueDateString": f"{due.isoformat()}T00:00:00",
+            "Status": "AUTHORISED" if n % 4 else "PAID",
+            "CurrencyCode": "USD",
+            "Total": total,
+            "AmountDue": total if n % 4 else 0,
+            "LineItems": [{"Description": "Consulting services", "LineAmount": total}],
+            "UpdatedDateUTC": f"/Date({int(NOW.timestamp() * 1000)}+0000)/",
+        }
+
+    def read(self, request: httpx.Request) -> httpx.Response:
+        self.wait()
+        endpoint = request.url.path.rsplit("/", 1)[-1]
+        page, size = int(request.url.params["page"]), int(request.url.params["pageSize"])
+        count, make = {
+            "Contacts": (self.customers, self.contact),
+            "Invoices": (self.invoices, self.invoice),
+        }.get(endpoint, (0, self.invoice))
+        first = 1 + (page - 1) * size
+        rows = [make(n) for n in range(first, min(first + size, count + 1))]
+        return httpx.Response(200, json={endpoint: rows})
+
+    def history(self, request: httpx.Request) -> httpx.Response:
+        self.wait()
+        return httpx.Response(200, json=json.loads(request.content))
+
+    def install(self, router: respx.MockRouter) -> None:
+        base = re.escape(xero.API_URL)
+        router.get(url__regex=rf"^{base}/\w+(?:\?|$)").mock(side_effect=self.read)
+        router.put(url__regex=rf"^{base}/\w+/[^/?]+/History").mock(side_effect=self.history)
+
+
 def _settings(provider: str, home: Path) -> tuple[ErpSettings, str]:
     key = SecretStr(Fernet.generate_key().decode())
     if provider == "quickbooks":
         qs = QuickBooksSettings(client_id="bench", client_secret=SecretStr("bench"))
         return ErpSettings(token_key=key, quickbooks=qs), REALM
+    if provider == "xero":
+        xs = XeroSettings(client_id="bench", client_secret=SecretStr("bench"))
+        return ErpSettings(token_key=key, xero=xs), TENANT
     ns = NetSuiteSettings(
         account_id=ACCOUNT,
         client_id="bench",
@@ -245,13 +308,19 @@ async def _deliver_all(engine: Engine, connector: SourceConnector, notes: int) -
     return time.perf_counter() - started
 
 
+# Xero allows 60 calls a minute: a thousand notes would take 17 minutes at its limit.
+XERO_NOTES = 120
+
+
 async def run(provider: str, invoices: int, latency_ms: float, notes: int) -> dict[str, Any]:
     clock = FixedClock(NOW)
-    served: QuickBooksCompany | NetSuiteAccount = (
-        QuickBooksCompany(invoices, latency_ms / 1000)
-        if provider == "quickbooks"
-        else NetSuiteAccount(invoices, latency_ms / 1000)
-    )
+    if provider == "xero":
+        notes = min(notes, XERO_NOTES)
+    served: QuickBooksCompany | XeroOrganisation | NetSuiteAccount = {
+        "quickbooks": QuickBooksCompany,
+        "xero": XeroOrganisation,
+        "netsuite": NetSuiteAccount,
+    }[provider](invoices, latency_ms / 1000)
     with tempfile.TemporaryDirectory() as tmp:
         engine, settings = _connected_ledger(provider, Path(tmp))
         with respx.mock(assert_all_called=False) as router:
@@ -269,7 +338,11 @@ async def run(provider: str, invoices: int, latency_ms: float, notes: int) -> di
                 _queue_notes(engine, provider, notes)
                 deliver_s = await _deliver_all(engine, connector, notes)
         engine.dispose()
-    page_size = {"quickbooks": qbo.PAGE_SIZE, "netsuite": netsuite.PAGE_SIZE}[provider]
+    page_size = {
+        "quickbooks": qbo.PAGE_SIZE,
+        "xero": xero.PAGE_SIZE,
+        "netsuite": netsuite.PAGE_SIZE,
+    }[provider]
     return {
         "erp_provider": provider,
         "erp_invoices": invoices,
@@ -289,12 +362,14 @@ async def run(provider: str, invoices: int, latency_ms: float, notes: int) -> di
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--provider", choices=("quickbooks", "netsuite", "all"), default="all")
+    parser.add_argument(
+        "--provider", choices=("quickbooks", "xero", "netsuite", "all"), default="all"
+    )
     parser.add_argument("--invoices", type=int, default=50_000)
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--writebacks", type=int, default=1_000)
     args = parser.parse_args()
-    providers = ["quickbooks", "netsuite"] if args.provider == "all" else [args.provider]
+    providers = ["quickbooks", "xero", "netsuite"] if args.provider == "all" else [args.provider]
     # One process's peak memory covers every provider run before: for each one's own
     # peak, run one provider at a time.
     figures = [

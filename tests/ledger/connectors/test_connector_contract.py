@@ -156,6 +156,18 @@ async def test_paging(erp: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     assert cursor.state  # the cursor of the last page, kept for the next pass
 
 
+async def test_one_pass_reads_every_page_of_every_kind(
+    erp: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    erp.fake.small_pages(monkeypatch, 2)
+    for c in range(5):
+        erp.fake.customer(str(1 + c), f"Customer {c}", f"ap@c{c}.example")
+        erp.fake.invoice(str(200 + c), str(1 + c), f"P-{c}", "10.00", TODAY)
+    report = await erp.sync()
+    assert report.error is None
+    assert _count(erp.engine, Customer) == 5 and _count(erp.engine, Invoice) == 5
+
+
 async def test_429_waits_for_retry_after(erp: Harness) -> None:
     _books(erp)
     erp.fake.fail_next(429, {"Retry-After": "1"})

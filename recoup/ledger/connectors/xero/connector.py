@@ -116,13 +116,15 @@ class XeroConnector:
                 elif since is None:
                     moved[path] = self.clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
                 state = {"endpoint": state["endpoint"] + 1, "page": 1, "since": moved, "high": None}
+            done = state["endpoint"] == len(ENDPOINTS)
             page.cursor = (
-                dict(state)
-                if state["endpoint"] < len(ENDPOINTS)
-                else {"endpoint": 0, "page": 1, "since": state["since"], "high": None}
+                {"endpoint": 0, "page": 1, "since": state["since"], "high": None}
+                if done
+                else dict(state)
             )
             yield page
-            if page.cursor["endpoint"] == 0:
+            # The pass ends after the last endpoint; a second page of the first one goes on.
+            if done:
                 return
 
     async def fetch(self, kind: Kind, ids: Sequence[str]) -> SourcePage:
