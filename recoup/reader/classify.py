@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from recoup.reader import lexicon as lx
 from recoup.reader.autoreply import automatic, bounce_phrase, out_of_office
 from recoup.reader.combine import combine
+from recoup.reader.context import Cue
 from recoup.reader.details import findings_for, merged, out_of_office_findings
 from recoup.reader.intents import EVIDENCE_MAX, RANK, CopyKind, Finding, Intent, Reading
 from recoup.reader.model import ModelFileError, load
@@ -72,6 +73,8 @@ def read_reply(
     )
 
 
+Placed = list[tuple[int, Finding]]
+
 # Soft replies: read only when nothing firmer is.
 _SOFT = frozenset({Intent.STALL, Intent.ACKNOWLEDGEMENT})
 _SAYS_LITTLE = _SOFT | {Intent.QUESTION, Intent.HOSTILE}
@@ -91,7 +94,7 @@ def _beside_an_opt_out(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.intent is not Intent.WRONG_CONTACT or f.redirect_email]
 
 
-def _rule_findings(prepared: Prepared, subject_folded: str) -> list[tuple[int, Finding]]:
+def _rule_findings(prepared: Prepared, subject_folded: str) -> Placed:
     """What the rules read, each finding with where it starts."""
     ctx = prepared.ctx
     findings = [
@@ -111,7 +114,11 @@ def _rule_findings(prepared: Prepared, subject_folded: str) -> list[tuple[int, F
     ooo_matches = out_of_office(ctx.masked)
     if ooo_matches and (automatic(subject_folded, fold(prepared.body)) or not substantive):
         return list(enumerate(out_of_office_findings(ooo_matches, ctx, findings)))
-    combined = merged(findings)
+    return _said_better(merged(findings), cues)
+
+
+def _said_better(combined: Placed, cues: list[Cue]) -> Placed:
+    """Leaves out what another finding of the same reply already says better."""
     # "Looking into it", "forwarded to AP" beside a promise, a payment or a dispute say no
     # more than they do.
     if any(f.intent not in _SAYS_LITTLE for _, f in combined):

@@ -392,28 +392,18 @@ def _question(c: _Clause, cues: list[Cue]) -> None:
         cues.append(Cue(Intent.QUESTION, asked_from, c.seg.end))
 
 
-def _opt_out(c: _Clause, cues: list[Cue]) -> None:
-    match = lx.OPT_OUT.search(c.text)
-    if match:
-        cues.append(Cue(Intent.OPT_OUT, *c.span(match)))
+Detector = Callable[[_Clause, list[Cue]], None]
 
 
-def _write_off_claim(c: _Clause, cues: list[Cue]) -> None:
-    match = lx.WRITE_OFF_CLAIM.search(c.text)
-    if match and not c.negated(c.span(match), prior_words=2, after=False):
-        cues.append(Cue(Intent.WRITE_OFF_CLAIM, *c.span(match)))
+def _said(intent: Intent, pattern: re.Pattern[str], *, negatable: bool = True) -> Detector:
+    """A detector for an intent said in one of a family of wordings, unless negated."""
 
+    def detect(c: _Clause, cues: list[Cue]) -> None:
+        match = pattern.search(c.text)
+        if match and not (negatable and c.negated(c.span(match), prior_words=2, after=False)):
+            cues.append(Cue(intent, *c.span(match)))
 
-def _stall(c: _Clause, cues: list[Cue]) -> None:
-    match = lx.STALL.search(c.text)
-    if match and not c.negated(c.span(match), prior_words=2, after=False):
-        cues.append(Cue(Intent.STALL, *c.span(match)))
-
-
-def _acknowledgement(c: _Clause, cues: list[Cue]) -> None:
-    match = lx.ACKNOWLEDGEMENT.search(c.text)
-    if match and not c.negated(c.span(match), prior_words=2, after=False):
-        cues.append(Cue(Intent.ACKNOWLEDGEMENT, *c.span(match)))
+    return detect
 
 
 def _hostile(c: _Clause, cues: list[Cue]) -> None:
@@ -424,7 +414,7 @@ def _hostile(c: _Clause, cues: list[Cue]) -> None:
 
 
 # In order: a question is answered by any cue found before it, so it comes late.
-_DETECTORS: tuple[Callable[[_Clause, list[Cue]], None], ...] = (
+_DETECTORS: tuple[Detector, ...] = (
     _insolvency,
     _legal_threat,
     _dispute,
@@ -433,10 +423,10 @@ _DETECTORS: tuple[Callable[[_Clause, list[Cue]], None], ...] = (
     _plan,
     _copy,
     _wrong_contact,
-    _opt_out,
-    _write_off_claim,
-    _stall,
-    _acknowledgement,
+    _said(Intent.OPT_OUT, lx.OPT_OUT, negatable=False),
+    _said(Intent.WRITE_OFF_CLAIM, lx.WRITE_OFF_CLAIM),
+    _said(Intent.STALL, lx.STALL),
+    _said(Intent.ACKNOWLEDGEMENT, lx.ACKNOWLEDGEMENT),
     _question,
     _hostile,
 )

@@ -1951,7 +1951,8 @@ STALL = any_of(
     (
         r"\b(?:looking|look|looked) into (?:it|this|that|the matter|the invoice|your)"
         r"|\b(?:will|'ll|shall) (?:get back|come back|revert|circle back|update you|keep you"
-        r" posted|let you know)\b|\b(?:working|work) on (?:it|this|that)\b|\bon it\b"
+        r" posted|let you know)\b|\b(?:working|work) on (?:it|this|that)\b"
+        r"|\b(?:we're|we are|i'm|i am) on it\b"
         r"|\bbeing (?:processed|reviewed|looked at|looked into|checked|approved|handled)\b"
         r"|\b(?:in|through|going through) (?:the |our )?(?:approval|review|sign-?off"
         r"|validation|authori[sz]ation) (?:process|cycle|queue|stage|workflow)\b"
