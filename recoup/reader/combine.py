@@ -240,28 +240,34 @@ _BESIDE_A_PROMISE = frozenset(
 )
 
 
+def _more_than_a_promise(findings: list[Finding]) -> bool:
+    """Beside a request, a dispute, a plan or a payment, "we will pay" says no more than
+    they do."""
+    return any(f.intent in _BESIDE_A_PROMISE for f in findings)
+
+
 def _counted(findings: list[Finding], agreement: dict[str, float]) -> dict[str, float]:
-    """The agreement the reading's confidence counts. Beside a request, a dispute, a plan or
-    a payment, a "we will pay" with no date and no amount ("once the balances are agreed")
-    says no more than they do: the model's doubt of it is no doubt of the reading."""
+    """The agreement the reading's confidence counts: beside what says more, the model's
+    doubt of a "we will pay" with no date and no amount ("once the balances are agreed")
+    is no doubt of the reading."""
     promises = [f for f in findings if f.intent is Intent.PROMISE]
-    settled = any(f.intent in _BESIDE_A_PROMISE for f in findings)
-    if settled and all(f.date is None and f.amount_cents is None for f in promises):
+    if _more_than_a_promise(findings) and all(
+        f.date is None and f.amount_cents is None for f in promises
+    ):
         return {label: value for label, value in agreement.items() if label != "promise"}
     return agreement
 
 
 def _unsure_why(findings: list[Finding], agreement: dict[str, float]) -> str | None:
     read = {label for finding in findings for label in labels_of(finding)}
-    promises = [f for f in findings if f.intent is Intent.PROMISE]
-    settled = any(f.intent in _BESIDE_A_PROMISE for f in findings)
     weakest = min(sorted(agreement), key=lambda label: agreement[label], default=None)
     if weakest is not None and (1 + agreement[weakest]) / 2 < UNSURE_BELOW:
         name = weakest.replace("_", " ")
         if weakest in read:
             return f"read as {name} on the rules' word; the model doubts it"
         return f"may be {name}: near its threshold"
-    if not settled and any(f.date is None for f in promises):
+    promises = [f for f in findings if f.intent is Intent.PROMISE]
+    if not _more_than_a_promise(findings) and any(f.date is None for f in promises):
         return "a promise with no date it can place"
     paid = [f for f in findings if f.intent is Intent.ALREADY_PAID]
     for promise in promises:

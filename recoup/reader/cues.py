@@ -132,16 +132,15 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
     before_text = masked[before_start:start]
     candidates: list[tuple[int, str]] = []  # (distance from "not received", what)
     before: list[tuple[int, str]] = []  # (where, what) named before it
-    objects: list[tuple[int, str]] = []  # (distance, what) named right after it
+    after: list[tuple[int, str]] = []  # (distance, what) named after it
+    invoice_after = False
     for pattern, label in (
         (lx.GOODS_WORDS, "goods"),
         (lx.DOC_WORDS, "doc"),
         (lx.OTHER_OBJECTS, "other"),
     ):
         for word in pattern.finditer(after_text):
-            candidates.append((word.start(), label))
-            if word.start() <= 12:
-                objects.append((word.start(), label))
+            after.append((word.start(), label))
         for word in pattern.finditer(before_text):
             if label == "doc" and _ABOUT_DOC.search(
                 masked[max(0, before_start + word.start() - 40) : before_start + word.end()]
@@ -149,7 +148,6 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
                 continue
             candidates.append((len(before_text) - word.end() + 1, label))
             before.append((before_start + word.start(), label))
-    named_after = bool(candidates) and len(before) < len(candidates)
     for hit in ctx.invoices:
         # "Nothing for INV-2": the invoice says what it is about, not what did not arrive.
         if _ABOUT.search(masked[max(0, hit.start - 30) : hit.start]):
@@ -158,17 +156,19 @@ def _not_received_object(masked: str, clause: Span, found: Span, ctx: Context) -
             continue
         if end <= hit.start < end + 60 and hit.start < clause[1]:
             candidates.append((hit.start - end, "doc"))
-            named_after = True
+            invoice_after = True
         elif before_start <= hit.start < start:
             candidates.append((start - hit.end + 1, "doc"))
             before.append((hit.start, "doc"))
+    candidates += after
+    objects = [item for item in after if item[0] <= 12]
     inner = masked[start:end]
     if lx.GOODS_WORDS.search(inner):
         candidates.append((0, "goods"))
     elif objects:
         # "We not receive the goods": the object of the verb, whatever came before it.
         return min(objects)[1]
-    elif not named_after and {"goods", "doc"} <= {label for _, label in before}:
+    elif not (after or invoice_after) and {"goods", "doc"} <= {label for _, label in before}:
         # "The delivery for INV-2 never arrived", "the invoice for the May order never came":
         # in one phrase, the first named is what did not arrive; the other says which one.
         first = min(item for item in before if item[1] != "other")

@@ -26,9 +26,10 @@ from tests.support import factory
 ACCOUNTS = 12
 
 
-def _seed(engine: Engine, clock: FixedClock) -> None:
+def _seed(engine: Engine, clock: FixedClock, accounts: int = ACCOUNTS) -> None:
+    """Accounts with one invoice overdue and its aging event due now."""
     with open_session(engine) as session:
-        for _ in range(ACCOUNTS):
+        for _ in range(accounts):
             owner = factory.customer(session)
             invoice = factory.invoice(session, owner, due=clock.now().date() - timedelta(days=5))
             session.add(aging_event(invoice, 1, now=clock.now()))

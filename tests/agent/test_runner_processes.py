@@ -9,7 +9,6 @@ import json
 import multiprocessing
 import os
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,22 +22,12 @@ from recoup.chat import ChatMessage, ModelResponse, ToolCall, ToolSpec
 from recoup.clock import FixedClock
 from recoup.ledger.db import make_engine
 from recoup.ledger.db import session as open_session
-from recoup.ledger.events import aging_event
 from recoup.ledger.models import AgentRun, Customer, Event
 from recoup.policy import Policy
-from tests.support import factory
+from tests.agent.test_runner_lease import _seed
 
 ACCOUNTS = 40
 PROCESSES = 4
-
-
-def _seed(engine: Engine, clock: FixedClock) -> None:
-    with open_session(engine) as session:
-        for _ in range(ACCOUNTS):
-            owner = factory.customer(session)
-            invoice = factory.invoice(session, owner, due=clock.now().date() - timedelta(days=5))
-            session.add(aging_event(invoice, 1, now=clock.now()))
-        session.commit()
 
 
 def _recording_model(journal: Path) -> FunctionModel:
@@ -82,7 +71,7 @@ def test_four_processes_share_the_book_without_overlap_or_loss(
 ) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("several runner processes share one PostgreSQL database")
-    _seed(engine, clock)
+    _seed(engine, clock, ACCOUNTS)
     with engine.connect() as connection:
         schema = connection.exec_driver_sql("show search_path").scalar()
     url = engine.url.render_as_string(hide_password=False)
