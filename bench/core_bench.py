@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import statistics
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, create_engine, event, insert, text
 
 from recoup.agent.clients.scripted import FunctionModel
 from recoup.agent.loop import AgentDeps
@@ -25,6 +30,9 @@ from recoup.ledger.models import Contact, Customer, Event, EventKind, Invoice
 from recoup.policy import Policy
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+POSTGRES_URL = os.environ.get(
+    "RECOUP_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def build_ledger(engine: Engine, *, accounts: int, invoices_per_account: int, due_share: float
@@ -102,23 +110,86 @@ def _engine(directory: Path) -> Engine:
     return engine
 
 
+@contextmanager
+def postgres_schema(url: str = POSTGRES_URL) -> Iterator[Engine]:
+    """A throwaway schema on the PostgreSQL server, dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(url, schema=schema)
+    try:
+        create_all(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@dataclass
+class StatementCount:
+    """Statements, and transactions that wrote, on one engine while counting."""
+
+    statements: int = 0
+    write_transactions: int = 0
+    _wrote: bool = False
+
+    def attach(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+
+    def _statement(self, _conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        self.statements += 1
+        if not statement.lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE")):
+            self._wrote = True
+
+    def _commit(self, _conn: object) -> None:
+        if self._wrote:
+            self.write_transactions += 1
+        self._wrote = False
+
+
+def timed_decisions(engine: Engine, runs: int) -> dict[str, float]:
+    """``runs`` account runs on ``engine``'s ledger, with the I/O each one costs (the
+    lease and the attention query counted with them)."""
+    deps = AgentDeps(
+        engine=engine, clock=FixedClock(NOW), policy=Policy(),
+        model=FunctionModel(reminder_script, name="scripted"),
+    )  # fmt: skip
+    runner = Runner(deps, concurrency=8)
+    count = StatementCount()
+    count.attach(engine)
+    started = time.perf_counter()
+    report = asyncio.run(runner.tick(limit=runs))
+    elapsed = time.perf_counter() - started
+    worked = len(report.results)
+    assert worked == runs and not report.errors, (worked, report.errors[:3])
+    return {
+        "decisions_per_s": worked / elapsed,
+        "ms_per_decision": elapsed / worked * 1000,
+        "statements_per_decision": count.statements / worked,
+        "transactions_per_decision": count.write_transactions / worked,
+    }
+
+
 def decisions_per_s(accounts: int, runs: int) -> dict[str, float]:
-    """``runs`` account runs, timed, on a ledger of ``accounts`` accounts all due."""
+    """``runs`` account runs, timed, on a SQLite ledger of ``accounts`` accounts all due."""
     with tempfile.TemporaryDirectory() as tmp:
         engine = _engine(Path(tmp))
         build_ledger(engine, accounts=accounts, invoices_per_account=1, due_share=1.0)
-        deps = AgentDeps(
-            engine=engine, clock=FixedClock(NOW), policy=Policy(),
-            model=FunctionModel(reminder_script, name="scripted"),
-        )  # fmt: skip
-        runner = Runner(deps, concurrency=8)
-        started = time.perf_counter()
-        report = asyncio.run(runner.tick(limit=runs))
-        elapsed = time.perf_counter() - started
+        figures = timed_decisions(engine, runs)
         engine.dispose()
-    worked = len(report.results)
-    assert worked == runs and not report.errors, (worked, report.errors[:3])
-    return {"decisions_per_s": worked / elapsed, "ms_per_decision": elapsed / worked * 1000}
+    return figures
+
+
+def decisions_per_s_pg(accounts: int, runs: int) -> dict[str, float]:
+    """The same on PostgreSQL."""
+    with postgres_schema() as engine:
+        build_ledger(engine, accounts=accounts, invoices_per_account=1, due_share=1.0)
+        figures = timed_decisions(engine, runs)
+    return {f"{name}_pg": value for name, value in figures.items()}
 
 
 def concurrency_efficiency(accounts: int, concurrency: int, latency_s: float) -> dict[str, float]:
@@ -161,6 +232,7 @@ def attention_query_ms(invoices: int, repeats: int = 20) -> dict[str, float]:
 def run_core_bench(*, quick: bool) -> dict[str, Any]:
     results: dict[str, Any] = {}
     results.update(decisions_per_s(2_000 if quick else 20_000, runs=500 if quick else 2_000))
+    results.update(decisions_per_s_pg(2_000 if quick else 20_000, runs=500 if quick else 2_000))
     results.update(concurrency_efficiency(64 if quick else 160, 16, 0.2))
     results.update(attention_query_ms(20_000 if quick else 100_000))
     return results

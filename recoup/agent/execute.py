@@ -54,19 +54,21 @@ def execute_call(
 ) -> CallOutcome:
     """Run one call inside ``ctx.session``'s transaction; the caller commits.
 
-    The guardrails and the tool see the same snapshot of the account; after
-    the call the snapshot is dropped, so the next call reads what this one wrote.
-    ``held_since``: for a person's approval, when the call was held for them.
+    A call that may act is checked against the account as it stands (``ctx.current``);
+    a read-only call reads the run's snapshot. The guardrails and the tool see the same
+    snapshot; after the call the parts it wrote are forgotten, so the next call reads
+    what this one wrote. ``held_since``: for a person's approval, when the call was held for them.
     ``call_id`` is the model's id for the call, when a model made it."""
-    ctx.refresh()
     traced_name = name if name in registry else "(unknown)"
     with spans.tool_span(traced_name, call_id=call_id) as span:
+        if may_write(registry, name, arguments):
+            ctx.current()
         try:
             outcome = _execute(
                 ctx, registry, name, arguments, approved=approved, held_since=held_since
             )
         finally:
-            ctx.refresh()
+            ctx.take_stock()
         verdict = outcome.verdict
         spans.tool_done(
             span,
@@ -75,6 +77,18 @@ def execute_call(
             rule_id=verdict.rule_id if verdict else None,
         )
     return outcome
+
+
+def may_write(registry: ToolRegistry, name: str, arguments: str | dict[str, Any]) -> bool:
+    """Whether a call can change the ledger: a tool that writes, or a call refused as
+    unknown or invalid (the refusal is audited)."""
+    if name not in registry or registry.get(name).writes:
+        return True
+    try:
+        registry.parse(name, arguments)
+    except ToolCallError:
+        return True
+    return False
 
 
 def _execute(

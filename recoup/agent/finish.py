@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-
-from sqlmodel import Session, col, select
 
 from recoup.guardrails.facts import Facts
 from recoup.guardrails.rules.escalation import required_escalation
-from recoup.ledger.models import EscalationCategory, Event, EventKind
+from recoup.ledger.models import EscalationCategory
 from recoup.ledger.operations.actor import Actor
 from recoup.ledger.operations.escalations import open_escalation
 from recoup.ledger.operations.followups import schedule_followup
-from recoup.ledger.state import load_account
-from recoup.policy import Policy
+from recoup.tools.base import RunContext
 
 UNFINISHED = frozenset({"step_budget", "model_error"})
 
 
-def finish_account(
-    session: Session,
-    customer_id: int,
-    outcome: str,
-    *,
-    now: datetime,
-    policy: Policy,
-    actor: Actor,
-) -> list[dict[str, Any]]:
+def finish_account(ctx: RunContext, outcome: str) -> list[dict[str, Any]]:
     """Escalate what the run left unfinished or what must go to a person, and
     schedule a follow-up when nothing else will wake the account. Returns trace notes."""
-    account = load_account(session, customer_id, now=now)
+    session, now, policy = ctx.session, ctx.clock.now(), ctx.policy
+    actor = Actor("system", ctx.run_id)
+    account = ctx.current()
     if outcome in UNFINISHED:
         escalation = open_escalation(
             session,
@@ -58,24 +49,13 @@ def finish_account(
             message_id=needed.message_id,
         )
         notes.append({"type": "finish", "escalated": escalation.id, "why": needed.reason})
-        account = load_account(session, customer_id, now=now)
+        ctx.take_stock()
     if account.customer.taken_over or not account.open_invoices:
         return notes
-    if not _next_step_pending(session, customer_id):
+    if not account.pending_wakeups:
         days = policy.cadence.default_followup_days
         on = (now + timedelta(days=days)).date()
         why = f"no next step was set; look again in {days} days"
         schedule_followup(session, account, on, why, now=now, actor=actor)
         notes.append({"type": "finish", "followup": on.isoformat()})
     return notes
-
-
-def _next_step_pending(session: Session, customer_id: int) -> bool:
-    pending = session.exec(
-        select(Event.id).where(
-            Event.customer_id == customer_id,
-            col(Event.processed_at).is_(None),
-            col(Event.kind).in_([EventKind.FOLLOWUP_DUE.value, EventKind.PROMISE_DUE.value]),
-        )
-    ).first()
-    return pending is not None

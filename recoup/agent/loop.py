@@ -3,13 +3,18 @@ model stops or the step budget runs out. Every step lands in the run's trace.
 
 No database transaction is held while the model thinks: each tool call is
 checked, run and committed on its own, so concurrent runs never wait on each
-other's locks and a crash loses at most the call in flight.
+other's locks and a crash loses at most the call in flight. The run keeps one
+session and one snapshot of the account (``RunContext``) from start to finish:
+calls that only read cost no statement, and a call that acts re-reads only what
+changed. The run's row is written with its first write, and closed in the last
+transaction, together with the caller's own last writes (``on_finish``).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,14 +23,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from recoup.agent import spans
-from recoup.agent.execute import CallOutcome, execute_call
+from recoup.agent.execute import CallOutcome, execute_call, may_write
 from recoup.agent.finish import finish_account
 from recoup.agent.trigger import build_trigger, describe
 from recoup.chat import ChatMessage, ModelClient, ModelError, ModelResponse, ToolSpec, Usage
 from recoup.clock import Clock
 from recoup.ledger.db import session as open_session
-from recoup.ledger.models import AgentRun, Customer, Event
-from recoup.ledger.operations.actor import Actor
+from recoup.ledger.models import AgentRun, Event
 from recoup.policy import Policy
 from recoup.prompts import system_prompt, trigger_message
 from recoup.tools.base import RunContext
@@ -78,30 +82,53 @@ class _Conversation:
     steps: int = 0
 
 
-async def run_account(deps: AgentDeps, customer_id: int, events: list[Event]) -> RunResult:
+OnFinish = Callable[[Session, int], None]
+
+
+async def run_account(
+    deps: AgentDeps,
+    customer_id: int,
+    events: list[Event],
+    *,
+    on_finish: OnFinish | None = None,
+) -> RunResult:
+    """Work one account for ``events``. ``on_finish(session, run_id)``: the caller's
+    last writes, committed with the run's close."""
     started = time.perf_counter()
-    run_id, trigger, account_ref = _open_run(deps, customer_id, events)
-    talk = _Conversation(
-        messages=[
-            {"role": "system", "content": system_prompt(deps.policy)},
-            {"role": "user", "content": trigger_message(trigger)},
-        ],
-        trace=[{"type": "trigger", "trigger": trigger}],
-    )
-    with spans.run_span(deps.model, account_ref=account_ref, run_id=run_id) as span:
-        await _converse(deps, customer_id, run_id, talk)
-        _close_run(deps, customer_id, run_id, talk, started)
-        spans.end_run(span, outcome=talk.outcome, steps=talk.steps, usage=talk.usage)
+    with open_session(deps.engine) as session:
+        run = AgentRun(
+            customer_id=customer_id,
+            trigger=describe(events)[:200],
+            model=deps.model.name[:120],
+            started_at=deps.clock.now(),
+        )
+        ctx = deps.context(session, customer_id, None)
+        trigger = build_trigger(session, events, deps.clock.now())
+        account_ref = ctx.account().customer.ref
+        session.commit()  # reads only: ends the read transaction (PostgreSQL)
+        talk = _Conversation(
+            messages=[
+                {"role": "system", "content": system_prompt(deps.policy)},
+                {"role": "user", "content": trigger_message(trigger)},
+            ],
+            trace=[{"type": "trigger", "trigger": trigger}],
+        )
+        with spans.run_span(deps.model, account_ref=account_ref) as span:
+            await _converse(deps, ctx, run, talk)
+            _close_run(deps, ctx, run, talk, started, on_finish)
+            spans.end_run(
+                span, run_id=run.id or 0, outcome=talk.outcome, steps=talk.steps, usage=talk.usage
+            )
     log.info(
         "agent_run",
-        run_id=run_id,
+        run_id=run.id,
         customer_id=customer_id,
         outcome=talk.outcome,
         steps=talk.steps,
         calls=[f"{c.name}:{c.status}" for c in talk.calls],
     )
     return RunResult(
-        run_id,
+        run.id or 0,
         customer_id,
         talk.outcome,
         talk.steps,
@@ -111,25 +138,16 @@ async def run_account(deps: AgentDeps, customer_id: int, events: list[Event]) ->
     )
 
 
-def _open_run(
-    deps: AgentDeps, customer_id: int, events: list[Event]
-) -> tuple[int, dict[str, Any], str]:
-    """Record the run and build its trigger: the run id, the trigger, the account's ref."""
-    with open_session(deps.engine) as session:
-        run = AgentRun(
-            customer_id=customer_id,
-            trigger=describe(events)[:200],
-            model=deps.model.name[:120],
-            started_at=deps.clock.now(),
-        )
-        session.add(run)
-        trigger = build_trigger(session, events, deps.clock.now())
-        customer = session.get(Customer, customer_id)
-        session.commit()
-        return run.id or 0, trigger, customer.ref if customer is not None else ""
+def _record_run(ctx: RunContext, run: AgentRun) -> None:
+    """Write the run's row in the current transaction, once: what follows is audited
+    under its id."""
+    if run.id is None:
+        ctx.session.add(run)
+        ctx.session.flush()
+        ctx.run_id = run.id
 
 
-async def _converse(deps: AgentDeps, customer_id: int, run_id: int, talk: _Conversation) -> None:
+async def _converse(deps: AgentDeps, ctx: RunContext, run: AgentRun, talk: _Conversation) -> None:
     """Model ⇄ tools until the model stops asking, fails, or the step budget runs out."""
     tools = deps.registry.specs()
     while True:
@@ -143,7 +161,7 @@ async def _converse(deps: AgentDeps, customer_id: int, run_id: int, talk: _Conve
             return
         if not response.tool_calls:
             return
-        _run_calls(deps, customer_id, run_id, talk, response)
+        _run_calls(deps, ctx, run, talk, response)
 
 
 async def _ask_model(
@@ -176,54 +194,52 @@ async def _ask_model(
 
 
 def _run_calls(
-    deps: AgentDeps, customer_id: int, run_id: int, talk: _Conversation, response: ModelResponse
+    deps: AgentDeps, ctx: RunContext, run: AgentRun, talk: _Conversation, response: ModelResponse
 ) -> None:
     """Check, run and commit each call the model made, one transaction a call."""
-    with open_session(deps.engine) as session:
-        ctx = deps.context(session, customer_id, run_id)
-        for call in response.tool_calls:
-            result = execute_call(ctx, deps.registry, call.name, call.arguments, call_id=call.id)
-            session.commit()
-            talk.calls.append(result)
-            talk.trace.append(
-                {
-                    "type": "tool",
-                    "step": talk.steps,
-                    "name": call.name,
-                    "status": result.status,
-                    "rule": result.verdict.rule_id if result.verdict else None,
-                    "result": result.result if call.name != "get_account_state" else "…",
-                }
-            )
-            talk.messages.append(
-                {"role": "tool", "tool_call_id": call.id, "content": _tool_content(result)}
-            )
+    for call in response.tool_calls:
+        if may_write(deps.registry, call.name, call.arguments):
+            _record_run(ctx, run)
+        result = execute_call(ctx, deps.registry, call.name, call.arguments, call_id=call.id)
+        ctx.session.commit()
+        talk.calls.append(result)
+        talk.trace.append(
+            {
+                "type": "tool",
+                "step": talk.steps,
+                "name": call.name,
+                "status": result.status,
+                "rule": result.verdict.rule_id if result.verdict else None,
+                "result": result.result if call.name != "get_account_state" else "…",
+            }
+        )
+        talk.messages.append(
+            {"role": "tool", "tool_call_id": call.id, "content": _tool_content(result)}
+        )
 
 
 def _close_run(
-    deps: AgentDeps, customer_id: int, run_id: int, talk: _Conversation, started: float
+    deps: AgentDeps,
+    ctx: RunContext,
+    run: AgentRun,
+    talk: _Conversation,
+    started: float,
+    on_finish: OnFinish | None,
 ) -> None:
-    """Leave the account with a next step and store the run's trace and figures."""
-    with open_session(deps.engine) as session:
-        finishing = finish_account(
-            session,
-            customer_id,
-            talk.outcome,
-            now=deps.clock.now(),
-            policy=deps.policy,
-            actor=Actor("system", run_id),
-        )
-        talk.trace.extend(finishing)
-        run = session.get(AgentRun, run_id)
-        assert run is not None
-        run.finished_at = deps.clock.now()
-        run.steps = talk.steps
-        run.prompt_tokens = talk.usage.prompt_tokens
-        run.completion_tokens = talk.usage.completion_tokens
-        run.latency_ms = round((time.perf_counter() - started) * 1000)
-        run.outcome = talk.outcome
-        run.trace = talk.trace
-        session.commit()
+    """Leave the account with a next step and store the run's trace and figures, with
+    the caller's last writes, in one transaction."""
+    _record_run(ctx, run)
+    talk.trace.extend(finish_account(ctx, talk.outcome))
+    run.finished_at = deps.clock.now()
+    run.steps = talk.steps
+    run.prompt_tokens = talk.usage.prompt_tokens
+    run.completion_tokens = talk.usage.completion_tokens
+    run.latency_ms = round((time.perf_counter() - started) * 1000)
+    run.outcome = talk.outcome
+    run.trace = talk.trace
+    if on_finish is not None:
+        on_finish(ctx.session, run.id or 0)
+    ctx.session.commit()
 
 
 def _tool_content(result: CallOutcome) -> str:

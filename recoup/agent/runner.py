@@ -14,10 +14,10 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import and_, or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import Session, col, select
 
 from recoup.agent.loop import AgentDeps, RunResult, run_account
@@ -28,6 +28,8 @@ from recoup.ledger.events import event, next_aging_event
 from recoup.ledger.models import Customer, Event, EventKind, Invoice, InvoiceStatus
 
 log = structlog.get_logger(__name__)
+# How many due events the attention query reads for each account it is asked for.
+EVENTS_PER_ACCOUNT_READ = 4
 
 
 @dataclass
@@ -57,19 +59,25 @@ class Runner:
         self.lease_seconds = lease_seconds
 
     def due_accounts(self, session: Session, limit: int | None = None) -> list[int]:
-        """Accounts with an event due now: the attention query (index on processed_at, due_at)."""
+        """Accounts with an event due now that nobody is working, longest due first: the
+        attention query. It walks the index on (processed_at, due_at) and stops at the
+        limit (a DISTINCT would read every due event first); leased accounts are left
+        out, so that several runners sharing the book each find work of their own."""
+        now = self.deps.clock.now()
         query = (
             select(Event.customer_id)
-            .where(col(Event.processed_at).is_(None), Event.due_at <= self.deps.clock.now())
-            .distinct()
+            .join(Customer, col(Customer.id) == col(Event.customer_id))
+            .where(col(Event.processed_at).is_(None), Event.due_at <= now, _lease_free(now))
+            .order_by(col(Event.due_at))
         )
         if limit is not None:
-            query = query.limit(limit)
-        return list(session.exec(query))
+            query = query.limit(limit * EVENTS_PER_ACCOUNT_READ)
+        accounts = list(dict.fromkeys(session.exec(query)))
+        return accounts[:limit] if limit is not None else accounts
 
     def lease(self, session: Session, customer_ids: list[int]) -> list[int]:
         now = self.deps.clock.now()
-        free = or_(col(Customer.lease_until).is_(None), col(Customer.lease_until) < now)
+        free = _lease_free(now)
         if not customer_ids:
             return []
         if is_postgres(session.get_bind()):  # type: ignore[arg-type]
@@ -134,6 +142,7 @@ class Runner:
         return report
 
     async def work_account(self, customer_id: int) -> RunResult | None:
+        """Run the account for its due events; the run's close marks them done."""
         now = self.deps.clock.now()
         with open_session(self.deps.engine) as session:
             events = list(
@@ -170,25 +179,39 @@ class Runner:
                     )
             if settled:
                 session.commit()
-        result = await run_account(self.deps, customer_id, events)
-        with open_session(self.deps.engine) as session:
-            done_at = self.deps.clock.now()
-            stored = [e.id for e in events if e.id is not None]
-            session.execute(
-                update(Event)
-                .where(col(Event.id).in_(stored))
-                .values(processed_at=done_at, run_id=result.run_id)
-            )
-            for pending in events:
-                if pending.id is None:  # made during this pass (a broken promise): keep a record
-                    pending.processed_at = done_at
-                    pending.run_id = result.run_id
-                    session.add(pending)
-                elif pending.kind == EventKind.AGING.value and pending.ref_id:
-                    schedule_next_aging(session, self.deps, pending.ref_id)
-            self.release(session, customer_id)
-            session.commit()
-        return result
+        return await run_account(
+            self.deps,
+            customer_id,
+            events,
+            on_finish=lambda session, run_id: self._close_events(
+                session, customer_id, events, run_id
+            ),
+        )
+
+    def _close_events(
+        self, session: Session, customer_id: int, events: list[Event], run_id: int
+    ) -> None:
+        """Mark the run's events done, wake the account at its next aging threshold and
+        give the lease back: with the run's close, in its transaction."""
+        done_at = self.deps.clock.now()
+        stored = [e.id for e in events if e.id is not None]
+        session.execute(
+            update(Event)
+            .where(col(Event.id).in_(stored))
+            .values(processed_at=done_at, run_id=run_id)
+        )
+        for pending in events:
+            if pending.id is None:  # made during this pass (a broken promise): keep a record
+                pending.processed_at = done_at
+                pending.run_id = run_id
+                session.add(pending)
+            elif pending.kind == EventKind.AGING.value and pending.ref_id:
+                schedule_next_aging(session, self.deps, pending.ref_id)
+        self.release(session, customer_id)
+
+
+def _lease_free(now: datetime) -> ColumnElement[bool]:
+    return or_(col(Customer.lease_until).is_(None), col(Customer.lease_until) < now)
 
 
 def schedule_next_aging(session: Session, deps: AgentDeps, invoice_id: int) -> None:

@@ -43,7 +43,7 @@ def _span(name: str) -> Iterator[Span]:
 
 
 @contextmanager
-def run_span(model: ModelClient, *, account_ref: str, run_id: int) -> Iterator[Span]:
+def run_span(model: ModelClient, *, account_ref: str) -> Iterator[Span]:
     with _span(f"invoke_agent {AGENT_NAME}") as span:
         span.set_attributes(
             {
@@ -51,15 +51,15 @@ def run_span(model: ModelClient, *, account_ref: str, run_id: int) -> Iterator[S
                 "gen_ai.agent.name": AGENT_NAME,
                 "gen_ai.request.model": model_id(model),
                 "recoup.account.ref": account_ref,
-                "recoup.run.id": run_id,
             }
         )
         yield span
 
 
-def end_run(span: Span, *, outcome: str, steps: int, usage: Usage) -> None:
+def end_run(span: Span, *, run_id: int, outcome: str, steps: int, usage: Usage) -> None:
     span.set_attributes(
         {
+            "recoup.run.id": run_id,
             "recoup.run.outcome": outcome,
             "recoup.run.steps": steps,
             "gen_ai.usage.input_tokens": usage.prompt_tokens,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
@@ -39,6 +40,13 @@ MESSAGE_PREVIEW_CHARS = 400
 LEARNED_ONLY_EVIDENCE = "read by the model"
 RECENT_MESSAGES = 5
 RECENT_PAYMENTS = 20
+RECENT_FLAGGED = 20
+
+
+class EscalationMark(NamedTuple):
+    category: str
+    opened_at: datetime
+    decided_at: datetime | None
 
 
 class Account:
@@ -46,7 +54,8 @@ class Account:
 
     Each part is read from the store on first use and kept: a guardrail check
     and the tool it guards see one consistent snapshot, and a caller that needs
-    only the invoices does not pay for the correspondence."""
+    only the invoices does not pay for the correspondence. A run keeps its
+    snapshot across calls and ``forget``s the parts its own writes change."""
 
     def __init__(self, session: Session, customer: Customer, *, now: datetime) -> None:
         self.session = session
@@ -146,17 +155,27 @@ class Account:
         )
 
     @cached_property
-    def pending_followup(self) -> Event | None:
-        return self.session.exec(
-            select(Event)
-            .where(
-                Event.customer_id == self.customer_id,
-                Event.kind == EventKind.FOLLOWUP_DUE.value,
-                col(Event.processed_at).is_(None),
+    def pending_wakeups(self) -> list[Event]:
+        """The follow-ups and promise dates already set to wake the account, soonest first."""
+        return list(
+            self.session.exec(
+                select(Event)
+                .where(
+                    Event.customer_id == self.customer_id,
+                    col(Event.kind).in_(
+                        [EventKind.FOLLOWUP_DUE.value, EventKind.PROMISE_DUE.value]
+                    ),
+                    col(Event.processed_at).is_(None),
+                )
+                .order_by(col(Event.due_at), col(Event.id))
             )
-            .order_by(col(Event.due_at))
-            .limit(1)
-        ).first()
+        )
+
+    @property
+    def pending_followup(self) -> Event | None:
+        return next(
+            (e for e in self.pending_wakeups if e.kind == EventKind.FOLLOWUP_DUE.value), None
+        )
 
     @cached_property
     def touches(self) -> list[datetime]:
@@ -171,6 +190,38 @@ class Account:
                 )
             )
         )
+
+    @cached_property
+    def flagged_inbound(self) -> list[Message]:
+        """The newest inbound messages that carry risk flags, newest first."""
+        return list(
+            self.session.exec(
+                select(Message)
+                .where(
+                    Message.customer_id == self.customer_id,
+                    Message.direction == Direction.INBOUND.value,
+                    col(Message.risk_flags).is_not(None),
+                )
+                .order_by(col(Message.created_at).desc())
+                .limit(RECENT_FLAGGED)
+            )
+        )
+
+    @cached_property
+    def escalation_history(self) -> list[EscalationMark]:
+        """Every escalation of the account, open or decided: when, what and when decided."""
+        rows = self.session.exec(
+            select(Escalation.category, Escalation.created_at, Escalation.decided_at).where(
+                Escalation.customer_id == self.customer_id
+            )
+        )
+        return [EscalationMark(category, opened, decided) for category, opened, decided in rows]
+
+    def forget(self, written: set[type]) -> None:
+        """Drop the parts that rows of these models feed; the next use reads them again."""
+        for part, sources in PART_SOURCES.items():
+            if written & sources:
+                self.__dict__.pop(part, None)
 
     @property
     def open_invoices(self) -> list[Invoice]:
@@ -206,6 +257,23 @@ class Account:
 
     def paid_invoices(self) -> list[Invoice]:
         return [inv for inv in self.invoices if inv.status == InvoiceStatus.PAID.value]
+
+
+# Which stored rows each cached part of ``Account`` is read from.
+PART_SOURCES: dict[str, set[type]] = {
+    "contacts": {Contact},
+    "invoices": {Invoice},
+    "open_disputes": {Dispute},
+    "promises": {Promise},
+    "promise_invoices": {Promise, PromiseInvoice},
+    "recent_messages": {Message},
+    "flagged_inbound": {Message},
+    "payments": {Payment},
+    "open_escalations": {Escalation},
+    "escalation_history": {Escalation},
+    "pending_wakeups": {Event},
+    "touches": {Message},
+}
 
 
 def load_account(session: Session, customer_id: int, *, now: datetime) -> Account:

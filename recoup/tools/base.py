@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session
 
 from recoup.clock import Clock
 from recoup.errors import ToolError
+from recoup.ledger.freshness import FINGERPRINTED, Fingerprint, account_fingerprint
 from recoup.ledger.operations.actor import Actor
-from recoup.ledger.state import Account, load_account
+from recoup.ledger.state import PART_SOURCES, Account, load_account
 from recoup.policy import Policy
 
 ArgsT = TypeVar("ArgsT", bound=BaseModel)
@@ -46,12 +49,44 @@ class RunContext:
         return self.mail_from.rpartition("@")[2] or "recoup.example"
 
     _account: Account | None = field(default=None, repr=False)
+    # The account's fingerprint when the snapshot was last known current.
+    _seen: Fingerprint | None = field(default=None, repr=False)
+    # The models this context's writes touched since it last took stock.
+    _written: set[type] = field(default_factory=set, repr=False)
+
+    def __post_init__(self) -> None:
+        event.listen(self.session, "after_flush", self._note_flush)
+        event.listen(self.session, "do_orm_execute", self._note_statement)
 
     def account(self) -> Account:
-        """The account as stored; read once per tool call (see ``refresh``)."""
+        """The account as this context last knew it (see ``current``)."""
         if self._account is None:
+            if self._seen is None:
+                self._seen = account_fingerprint(self.session, self.customer_id)
             self._account = load_account(self.session, self.customer_id, now=self.clock.now())
         return self._account
+
+    def current(self) -> Account:
+        """The account, checked against the store first: if another writer changed it
+        since this context last looked, the snapshot is dropped and read again."""
+        seen = account_fingerprint(self.session, self.customer_id)
+        if seen != self._seen:
+            if self._seen is not None:
+                self.session.expire_all()
+            self._account = None
+            self._seen = seen
+        return self.account()
+
+    def take_stock(self) -> None:
+        """After this context's own writes, before they commit: forget the parts they
+        changed and note the fingerprint they leave, so they do not count as another
+        writer's. (On PostgreSQL a commit landing inside this transaction is absorbed
+        too; on SQLite the transaction holds the write lock.)"""
+        written, self._written = self._written, set()
+        if self._account is not None:
+            self._account.forget(written)
+        if written & FINGERPRINTED:
+            self._seen = account_fingerprint(self.session, self.customer_id)
 
     @property
     def acting(self) -> Actor:
@@ -59,8 +94,21 @@ class RunContext:
         return Actor(self.actor, self.run_id)
 
     def refresh(self) -> None:
-        """Forget the cached account: the next ``account()`` reads the store again."""
+        """Forget the snapshot: the next ``account()`` reads the store again."""
         self._account = None
+        self._seen = None
+
+    def _note_flush(self, session: Session, _context: object) -> None:
+        for instance in (*session.new, *session.dirty, *session.deleted):
+            self._written.add(type(instance))
+
+    def _note_statement(self, state: ORMExecuteState) -> None:
+        if state.is_select:
+            return
+        mapper = state.bind_mapper
+        self._written.update(
+            {mapper.class_} if mapper is not None else set().union(*PART_SOURCES.values())
+        )
 
 
 class ToolFailure(ToolError):

@@ -38,6 +38,9 @@ def invoices_exist(facts: Facts, args: SendEmailArgs) -> Verdict | None:
 def amounts_match(facts: Facts, args: SendEmailArgs) -> Verdict | None:
     account = facts.account
     text = f"{args.subject}\n{args.body}"
+    stated = money_amounts_cents(text)
+    if not stated:
+        return None
     numbers = {n.upper() for n in [*args.invoice_numbers, *invoice_numbers_in(text, account)]}
     named = [inv for inv in account.open_invoices if inv.number.upper() in numbers]
     true_amounts = {inv.amount_cents for inv in account.invoices}
@@ -55,10 +58,11 @@ def amounts_match(facts: Facts, args: SendEmailArgs) -> Verdict | None:
     true_amounts |= {d.amount_cents for d in account.open_disputes}
     # The undisputed part of a partly disputed invoice (never a zero: see above).
     true_amounts |= {undisputed_cents(account, inv) for inv in account.open_invoices} - {0}
-    true_amounts |= ended_dispute_amounts(facts.session, account.customer_id)
     if args.concession and args.concession.fee_waiver_amount is not None:
         true_amounts.add(round(args.concession.fee_waiver_amount * 100))
-    for cents in money_amounts_cents(text):
+    if any(cents not in true_amounts for cents in stated):
+        true_amounts |= ended_dispute_amounts(facts.session, account.customer_id)
+    for cents in stated:
         if cents not in true_amounts:
             return deny(
                 "content.amount_mismatch",

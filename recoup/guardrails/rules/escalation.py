@@ -13,7 +13,6 @@ from recoup.guardrails.facts import Facts
 from recoup.guardrails.verdict import Verdict, deny
 from recoup.ledger.models import (
     Direction,
-    Escalation,
     EscalationCategory,
     Message,
     MessageStatus,
@@ -48,14 +47,9 @@ def _mentions(text: str, words: list[str]) -> str | None:
 def _escalated_since(facts: Facts) -> dict[str, datetime]:
     """The newest escalation of each category on this account, whatever its status."""
     newest: dict[str, datetime] = {}
-    rows = facts.session.exec(
-        select(Escalation.category, Escalation.created_at).where(
-            Escalation.customer_id == facts.account.customer.id
-        )
-    )
-    for category, created_at in rows:
-        if category not in newest or created_at > newest[category]:
-            newest[category] = created_at
+    for mark in facts.account.escalation_history:
+        if mark.category not in newest or mark.opened_at > newest[mark.category]:
+            newest[mark.category] = mark.opened_at
     return newest
 
 

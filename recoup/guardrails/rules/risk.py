@@ -12,18 +12,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import col, func, select
-
 from recoup.guardrails.facts import Facts
 from recoup.guardrails.rules.holds import is_acknowledgement
 from recoup.guardrails.rules.text import invoice_numbers_in
 from recoup.guardrails.verdict import Verdict, deny
-from recoup.ledger.models import Direction, Escalation, EscalationCategory, Message
+from recoup.ledger.models import Direction, EscalationCategory, Message
 from recoup.ledger.state import security_signals
 from recoup.tools.base import ToolArgs
 from recoup.tools.email import SendEmailArgs
-
-RECENT_FLAGGED = 20
 
 
 def flagged_source(facts: Facts, args: ToolArgs) -> Verdict | None:
@@ -60,23 +56,18 @@ def unreviewed_flagged_message(facts: Facts) -> Message | None:
     """The newest inbound message with a security signal that arrived after the account's
     newest security case was opened or decided (a person deciding it saw the account's
     correspondence as it then stood), if any."""
-    customer_id = facts.account.customer.id
-    opened, decided = facts.session.exec(
-        select(func.max(Escalation.created_at), func.max(Escalation.decided_at)).where(
-            Escalation.customer_id == customer_id,
-            Escalation.category == EscalationCategory.SECURITY.value,
-        )
-    ).one()
-    since = max((moment for moment in (opened, decided) if moment is not None), default=None)
-    query = select(Message).where(
-        Message.customer_id == customer_id,
-        Message.direction == Direction.INBOUND.value,
-        col(Message.risk_flags).is_not(None),
-    )
-    if since is not None:
-        query = query.where(Message.created_at > since)
-    rows = facts.session.exec(query.order_by(col(Message.created_at).desc()).limit(RECENT_FLAGGED))
-    return next((m for m in rows if security_signals(m.risk_flags)), None)
+    flagged = [m for m in facts.account.flagged_inbound if security_signals(m.risk_flags)]
+    if not flagged:
+        return None
+    reviewed = [
+        moment
+        for mark in facts.account.escalation_history
+        if mark.category == EscalationCategory.SECURITY.value
+        for moment in (mark.opened_at, mark.decided_at)
+        if moment is not None
+    ]
+    since = max(reviewed, default=None)
+    return next((m for m in flagged if since is None or m.created_at > since), None)
 
 
 def reading_hold(facts: Facts, args: SendEmailArgs) -> Verdict | None:

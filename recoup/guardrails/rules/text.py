@@ -12,6 +12,7 @@ from recoup.ledger.state import Account
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_-]*[A-Za-z0-9]|\d")
 _NUMBER_RUN = re.compile(r"[A-Za-z]+|\d+")
+_DIGIT_RUN = re.compile(r"\d+")
 # What may stand between the letter and digit runs of an invoice number in prose.
 _NUMBER_JOINER = r"[\s\-_/.#]*"
 
@@ -47,12 +48,26 @@ def _number_pattern(number: str) -> re.Pattern[str]:
 
 def invoice_numbers_in(text: str, account: Account) -> list[str]:
     """This account's invoice numbers that appear in ``text``."""
-    return [inv.number for inv in account.invoices if _number_pattern(inv.number).search(text)]
+    return [
+        inv.number
+        for inv in account.invoices
+        if _digits_present(inv.number, text) and _number_pattern(inv.number).search(text)
+    ]
+
+
+def _digits_present(number: str, text: str) -> bool:
+    """Whether the number's digit runs are all in ``text``: its pattern cannot match
+    otherwise, and most numbers are not named at all (no pattern needs compiling)."""
+    return all(run in text for run in _DIGIT_RUN.findall(number))
 
 
 def foreign_invoice_numbers(session: Session, text: str, account: Account) -> list[str]:
-    """Invoice numbers in ``text`` that belong to another customer."""
-    candidates = {token for token in _tokens(text) if any(ch.isdigit() for ch in token)}
+    """Invoice numbers in ``text`` that belong to another customer (numbers are unique)."""
+    candidates = {
+        token
+        for token in _tokens(text)
+        if any(ch.isdigit() for ch in token) and account.invoice(token) is None
+    }
     if not candidates:
         return []
     variants = candidates | {c.upper() for c in candidates}
