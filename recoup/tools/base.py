@@ -93,11 +93,6 @@ class RunContext:
         """Who the ledger operations record as having acted."""
         return Actor(self.actor, self.run_id)
 
-    def refresh(self) -> None:
-        """Forget the snapshot: the next ``account()`` reads the store again."""
-        self._account = None
-        self._seen = None
-
     def _note_flush(self, session: Session, _context: object) -> None:
         for instance in (*session.new, *session.dirty, *session.deleted):
             self._written.add(type(instance))
