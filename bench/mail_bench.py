@@ -2,7 +2,8 @@
 
 - ``ingest_msgs_per_s``: messages fetched from Dovecot over IMAP, parsed,
   matched to an account, stored with their event and filed to Archive, a
-  second (one ``ImapSource.sync`` over a batch of 2,000; 200 with --quick).
+  second (one ``ImapSource.sync`` over a batch of 2,000; 200 with --quick; the
+  source's read workers start with its connection, before the clock).
 - ``send_msgs_per_s``: queued outbox rows delivered over SMTP and marked sent,
   a second, as the daemon runs it: four at a time, each with its receipt copy
   to the collections mailbox and its IMAP copy in Sent (batch of 1,000; 100

@@ -7,9 +7,11 @@ imapclient is synchronous, so the whole loop runs in one worker thread;
   account and folder; a new UIDVALIDITY means the old UIDs mean nothing, so
   the checkpoint restarts at 0 and the folder is read again in full (the
   Message-ID dedupe of the ingest makes already-stored mail a no-op);
-- fetch UIDs above the checkpoint in batches (RFC822 + INTERNALDATE) and
-  ingest each message in its own transaction, which also advances the
-  checkpoint: a crash reprocesses at most the message in flight;
+- fetch UIDs above the checkpoint in batches (one UID FETCH each, within a
+  byte budget) and ingest each batch in one transaction, which also advances
+  the checkpoint: a crash reprocesses at most the batch in flight, which was
+  not committed. With worker processes (``read_pool``), the next batch is
+  parsed while this one is stored;
 - flag the batch \\Seen and move it to the processed folder (quarantined mail
   to the quarantine folder when one is set), with MOVE where offered. After
   a reconnect, mail at or below the checkpoint still in the folder (a crash
@@ -48,14 +50,16 @@ from recoup.mail.imap_connect import (
     move_messages,
     open_imap,
 )
-from recoup.mail.ingest import DEFAULT_LIMITS, IngestResult, IngestStatus, ingest_message
+from recoup.mail.ingest import DEFAULT_LIMITS, Incoming, IngestResult, IngestStatus, ingest_batch
 from recoup.mail.parse import MailLimits
+from recoup.mail.read_pool import DEFAULT_WORKERS, ReadPool
 from recoup.policy import Policy
 from recoup.settings import ImapSettings
 
 log = structlog.get_logger(__name__)
 
-BATCH_SIZE = 50
+BATCH_SIZE = 200
+BATCH_BYTES = 50_000_000  # a batch holds this much mail at most (one message, whatever its size)
 IDLE_CHECK_S = 1.0
 BACKOFF_START_S = 1.0
 BACKOFF_MAX_S = 60.0
@@ -85,6 +89,19 @@ class SyncReport:
         self.statuses[key] = self.statuses.get(key, 0) + 1
 
 
+@dataclass
+class _Batch:
+    """Fetched mail by UID (None: gone from the server), and its reading under way (wait
+    for it before the next batch is read)."""
+
+    raws: dict[int, bytes | None]
+    reading: Callable[[], list[Incoming]]
+
+    @property
+    def last_uid(self) -> int:
+        return max(self.raws)
+
+
 class ImapSource:
     def __init__(
         self,
@@ -99,6 +116,7 @@ class ImapSource:
         on_new_mail: Callable[[], None] | None = None,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         backoff_max_s: float = BACKOFF_MAX_S,
+        read_workers: int = DEFAULT_WORKERS,
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -110,6 +128,7 @@ class ImapSource:
         self.on_new_mail = on_new_mail
         self.timeout_s = timeout_s
         self.backoff_max_s = backoff_max_s
+        self.reader = ReadPool(limits, workers=read_workers)
         self._swept = False
 
     @property
@@ -119,7 +138,7 @@ class ImapSource:
     # --- the loop -------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Serve until ``stop`` is set; the message in flight is finished first."""
+        """Serve until ``stop`` is set; the batch in flight is finished first."""
         halt = threading.Event()
 
         async def relay_stop() -> None:
@@ -157,6 +176,7 @@ class ImapSource:
                 delay = min(delay * 2, self.backoff_max_s)
             finally:
                 close_imap(client)
+        self.reader.close()
         self.status.connected = False
 
     def connect(self) -> IMAPClient:
@@ -169,6 +189,7 @@ class ImapSource:
             close_imap(client)
             raise
         self._swept = False
+        self.reader.start()
         self.status.connected = True
         self.status.last_error = None  # connected again: the failure is over
         log.info("imap_connected", folder=self.settings.folder)
@@ -205,27 +226,12 @@ class ImapSource:
         if not self._swept:
             self._sweep(client, last_uid, report)
             self._swept = True
-        while stop is None or not stop.is_set():
-            uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
-            if not uids:
-                break
-            batch = uids[: self.batch_size]
-            fetched = client.fetch(batch, ["RFC822", "INTERNALDATE"])
-            routes: dict[tuple[str, bool], list[int]] = {}
-            for uid in batch:
-                if stop is not None and stop.is_set():
-                    break
-                data = fetched.get(uid) or {}
-                result = self._ingest(uid, data.get(b"RFC822"), uidvalidity)
-                report.fetched += 1
-                report.count(result)
-                last_uid = uid
-                if result is not None:
-                    routes.setdefault(self._destination(result), []).append(uid)
-                    self.status.ingested += 1
-            report.filed += self._file_away(client, routes)
-            if self.on_new_mail is not None and report.fetched:
-                self.on_new_mail()
+        batch = self._fetch_after(client, last_uid)
+        while batch is not None and (stop is None or not stop.is_set()):
+            incoming = batch.reading()
+            following = self._fetch_after(client, batch.last_uid) if self.reader.running else None
+            self._store(client, batch, incoming, uidvalidity, report)
+            batch = following or self._fetch_after(client, batch.last_uid)
         self.status.last_sync_at = self.clock.now()
         if report.fetched:
             log.info("imap_synced", fetched=report.fetched, statuses=report.statuses)
@@ -260,24 +266,64 @@ class ImapSource:
             )
         ).first()
 
-    def _ingest(self, uid: int, raw: bytes | None, uidvalidity: int) -> IngestResult | None:
-        """Ingest one message and advance the checkpoint in the same transaction."""
+    def _fetch_after(self, client: IMAPClient, last_uid: int) -> _Batch | None:
+        uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
+        return self._fetch(client, uids[: self.batch_size]) if uids else None
+
+    def _fetch(self, client: IMAPClient, uids: list[int]) -> _Batch:
+        """The first of ``uids`` whose mail fits in BATCH_BYTES (at least one), being read."""
+        sizes = client.fetch(uids, ["RFC822.SIZE"])
+        total = 0
+        for count, uid in enumerate(uids):
+            total += int((sizes.get(uid) or {}).get(b"RFC822.SIZE", 0))
+            if total > BATCH_BYTES and count:
+                uids = uids[:count]
+                break
+        fetched = client.fetch(uids, ["RFC822"])
+        raws = {uid: (fetched.get(uid) or {}).get(b"RFC822") for uid in uids}
+        present = [bytes(raw) for raw in raws.values() if raw is not None]
+        return _Batch(raws, self.reader.read(present, self.clock.now().date()))
+
+    def _store(
+        self,
+        client: IMAPClient,
+        batch: _Batch,
+        incoming: list[Incoming],
+        uidvalidity: int,
+        report: SyncReport,
+    ) -> None:
+        routes: dict[tuple[str, bool], list[int]] = {}
+        for uid, result in self._ingest(batch, incoming, uidvalidity).items():
+            report.fetched += 1
+            report.count(result)
+            if result is not None:
+                routes.setdefault(self._destination(result), []).append(uid)
+                self.status.ingested += 1
+        report.filed += self._file_away(client, routes)
+        if self.on_new_mail is not None:
+            self.on_new_mail()
+
+    def _ingest(
+        self, batch: _Batch, incoming: list[Incoming], uidvalidity: int | None = None
+    ) -> dict[int, IngestResult | None]:
+        """Ingest a batch and, given ``uidvalidity``, advance the checkpoint past it, in one
+        transaction. A message gone from the server has no result."""
         with open_session(self.engine) as session:
-            result = None
-            if raw is not None:
-                result = ingest_message(
-                    session,
-                    bytes(raw),
-                    now=self.clock.now(),
-                    policy=self.policy,
-                    mailbox=self.settings.folder,
-                    limits=self.limits,
-                )
-            checkpoint = self._load_checkpoint(session)
-            if checkpoint is not None and checkpoint.uidvalidity == uidvalidity:
-                checkpoint.last_uid = max(checkpoint.last_uid, uid)
+            stored = ingest_batch(
+                session,
+                incoming,
+                now=self.clock.now(),
+                policy=self.policy,
+                mailbox=self.settings.folder,
+            )
+            if uidvalidity is not None:
+                checkpoint = self._load_checkpoint(session)
+                if checkpoint is not None and checkpoint.uidvalidity == uidvalidity:
+                    checkpoint.last_uid = max(checkpoint.last_uid, batch.last_uid)
             session.commit()
-        return result
+        present = [uid for uid, raw in batch.raws.items() if raw is not None]
+        results = dict(zip(present, stored, strict=True))
+        return {uid: results.get(uid) for uid in batch.raws}
 
     def _sweep(self, client: IMAPClient, last_uid: int, report: SyncReport) -> None:
         """File away mail that was processed but not yet moved when we last stopped."""
@@ -290,26 +336,15 @@ class ImapSource:
                 client.add_flags(unseen, [SEEN], silent=True)
             return
         leftovers = sorted(u for u in client.search(["UID", f"1:{last_uid}"]) if u <= last_uid)
-        for start in range(0, len(leftovers), self.batch_size):
-            batch = leftovers[start : start + self.batch_size]
-            fetched = client.fetch(batch, ["RFC822"])
+        remaining = leftovers
+        while remaining:
+            batch = self._fetch(client, remaining[: self.batch_size])
+            remaining = remaining[len(batch.raws) :]
             routes: dict[tuple[str, bool], list[int]] = {}
-            for uid in batch:
-                raw = (fetched.get(uid) or {}).get(b"RFC822")
-                if raw is None:
-                    continue
-                with open_session(self.engine) as session:
-                    result = ingest_message(
-                        session,
-                        bytes(raw),
-                        now=self.clock.now(),
-                        policy=self.policy,
-                        mailbox=self.settings.folder,
-                        limits=self.limits,
-                    )
-                    session.commit()
-                report.count(result)
-                routes.setdefault(self._destination(result), []).append(uid)
+            for uid, result in self._ingest(batch, batch.reading()).items():
+                if result is not None:
+                    report.count(result)
+                    routes.setdefault(self._destination(result), []).append(uid)
             report.filed += self._file_away(client, routes)
         if leftovers:
             log.info("imap_swept", messages=len(leftovers))

@@ -11,16 +11,20 @@ with a MESSAGE event. Automatic mail is handled here without the model:
 - a bounce marks the failed addresses undeliverable and, when an account has
   no contact left, asks a person for a new one.
 
-Everything happens inside the caller's transaction (the IMAP loop commits it
-together with its checkpoint). A message that cannot be parsed, or whose
-handling fails, is stored as quarantined with the reason; the caller never
-sees an exception unless the database itself is failing.
+Everything happens inside the caller's transaction (the IMAP loop commits a
+batch together with its checkpoint). ``ingest_batch`` reads the ledger once for
+a batch and writes its replies together; what the batch cannot settle that way
+goes one by one, in its place, through the same path as ``ingest_message``. A
+message that cannot be parsed, or whose handling fails, is stored as
+quarantined with the reason; the caller never sees an exception unless the
+database itself is failing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -49,7 +53,7 @@ from recoup.ledger.operations.actor import SYSTEM
 from recoup.ledger.operations.followups import followup_moment, schedule_followup
 from recoup.ledger.state import Account
 from recoup.mail.autoreply import find_redirect
-from recoup.mail.match import MatchResult, match_message
+from recoup.mail.match import Clues, MatchIndex, MatchResult, chunks, match_message
 from recoup.mail.parse import (
     AttachmentMeta,
     AutoKind,
@@ -94,6 +98,45 @@ class IngestResult:
         return self.stored_status == MessageStatus.QUARANTINED.value
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """A raw message and what reading made of it: the mail, or why there is none.
+
+    ``risk``, when read ahead, holds its risk flags judged as if the sender's own domain
+    were the account's (see ``_judged``)."""
+
+    raw: bytes
+    parsed: ParsedMail | None
+    problem: str = ""
+    risk: dict[str, str] | None = None
+
+
+def read_message(
+    raw: bytes,
+    *,
+    limits: MailLimits = DEFAULT_LIMITS,
+    today: date | None = None,
+    judge: bool = False,
+) -> Incoming:
+    """Parse ``raw`` (and, with ``judge``, assess its risk); what cannot be parsed keeps the
+    reason it is quarantined with."""
+    try:
+        parsed = parse_message(raw, limits=limits, today=today)
+    except MalformedMail as exc:
+        return Incoming(raw, None, exc.reason)
+    except Exception as exc:  # a parser bug must not stop the mailbox
+        log.exception("mail_parse_crashed")
+        return Incoming(raw, None, f"parser failed: {type(exc).__name__}: {exc}")
+    sender_domain = _sender_domain(parsed)
+    if not judge or not sender_domain:
+        return Incoming(raw, parsed)
+    try:
+        return Incoming(raw, parsed, risk=_risk(parsed, {sender_domain}))
+    except Exception:
+        log.exception("mail_risk_crashed")  # judged again when stored
+        return Incoming(raw, parsed)
+
+
 def ingest_message(
     session: Session,
     raw: bytes,
@@ -104,14 +147,17 @@ def ingest_message(
     limits: MailLimits = DEFAULT_LIMITS,
 ) -> IngestResult:
     """Store one inbound message; the caller commits."""
-    try:
-        parsed = parse_message(raw, limits=limits, today=now.date())
-    except MalformedMail as exc:
-        return _quarantine(session, raw, now=now, reason=exc.reason, mailbox=mailbox)
-    except Exception as exc:  # a parser bug must not stop the mailbox
-        log.exception("mail_parse_crashed", mailbox=mailbox)
-        reason = f"parser failed: {type(exc).__name__}: {exc}"
-        return _quarantine(session, raw, now=now, reason=reason, mailbox=mailbox)
+    incoming = read_message(raw, limits=limits, today=now.date())
+    return ingest_read(session, incoming, now=now, policy=policy, mailbox=mailbox)
+
+
+def ingest_read(
+    session: Session, incoming: Incoming, *, now: datetime, policy: Policy, mailbox: str
+) -> IngestResult:
+    """Store one parsed message; the caller commits."""
+    parsed = incoming.parsed
+    if parsed is None:
+        return _quarantine(session, incoming.raw, now=now, reason=incoming.problem, mailbox=mailbox)
     message_id = storable_message_id(parsed.message_id)
     existing = _stored(session, message_id)
     if existing is not None:
@@ -131,8 +177,33 @@ def ingest_message(
         log.exception("mail_ingest_failed", mailbox=mailbox)
         reason = f"ingest failed: {type(exc).__name__}: {exc}"
         return _quarantine(
-            session, raw, now=now, reason=reason, mailbox=mailbox, message_id=message_id
+            session, incoming.raw, now=now, reason=reason, mailbox=mailbox, message_id=message_id
         )
+    return _logged(result, mailbox)
+
+
+def ingest_batch(
+    session: Session, batch: Sequence[Incoming], *, now: datetime, policy: Policy, mailbox: str
+) -> list[IngestResult]:
+    """Store a batch of inbound messages, in order, as ``ingest_read`` would one by one;
+    the caller commits.
+
+    Most mail is a reply from one account: those are matched against the ledger read once
+    for the batch and written together. The rest (unreadable, automatic, unmatched,
+    already stored, or answering one of those) goes one by one in its place. Should the
+    database refuse the rows (another process stored one of the Message-IDs first), the
+    batch is redone one by one.
+    """
+    plan = _Plan.make(session, batch, now=now)
+    try:
+        with session.begin_nested():
+            return plan.write(session, now=now, policy=policy, mailbox=mailbox)
+    except IntegrityError:
+        log.warning("mail_batch_redone_one_by_one", messages=len(batch), mailbox=mailbox)
+    return [ingest_read(session, item, now=now, policy=policy, mailbox=mailbox) for item in batch]
+
+
+def _logged(result: IngestResult, mailbox: str) -> IngestResult:
     log.info(
         "mail_ingested",
         status=result.status.value,
@@ -153,6 +224,15 @@ def storable_message_id(message_id: str) -> str:
 
 def _stored(session: Session, message_id: str) -> Message | None:
     return session.exec(select(Message).where(Message.message_id == message_id)).first()
+
+
+def _stored_ids(session: Session, message_ids: set[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in chunks(message_ids):
+        found.update(
+            session.exec(select(Message.message_id).where(col(Message.message_id).in_(chunk)))
+        )
+    return found
 
 
 def _duplicate(existing: Message) -> IngestResult:
@@ -192,32 +272,19 @@ def _store(
         return _auto_reply(session, parsed, message, now=now, policy=policy)
     if match.customer_id is None:
         return _unmatched(session, message, match, now=now, policy=policy, mailbox=mailbox)
-    customer = session.get(Customer, match.customer_id)
-    assert customer is not None
-    customer.last_inbound_at = now
-    if customer.pause_reason and customer.pause_reason.startswith(OUT_OF_OFFICE):
-        customer.paused_until = None  # someone answered: they are back
-        customer.pause_reason = None
-    session.add(
-        event(
-            match.customer_id,
-            EventKind.MESSAGE,
-            now=now,
-            ref_id=message.id,
-            detail=f"email from {parsed.from_addr} ({match.describe()})",
-        )
-    )
-    audit.record(
-        session,
-        at=now,
-        actor="system",
-        action="receive_email",
-        reason=match.describe(),
-        customer_id=match.customer_id,
-        detail={"message_id": message.id, "mailbox": mailbox, "notes": parsed.notes[:10]},
-    )
-    return IngestResult(
-        IngestStatus.STORED, message.id, match.customer_id, match.describe(), message.status
+    reply = _Reply(parsed, message, match)
+    reply.receive(session, now=now)
+    reply.announce(session, now=now, mailbox=mailbox)
+    return reply.result()
+
+
+def _clues(parsed: ParsedMail) -> Clues:
+    return Clues(
+        from_addr=parsed.from_addr,
+        in_reply_to=parsed.in_reply_to,
+        references=parsed.references,
+        subject=parsed.subject,
+        text=f"{parsed.text}\n{parsed.quoted_text}",
     )
 
 
@@ -227,14 +294,201 @@ def risk_flags(session: Session, parsed: ParsedMail, customer_id: int | None) ->
     domains: set[str] = set()
     if customer_id is not None:
         addresses = session.exec(select(Contact.email).where(Contact.customer_id == customer_id))
-        domains = {address.rpartition("@")[2].lower() for address in addresses if "@" in address}
+        domains = {_domain_of(address) for address in addresses if "@" in address}
         customer = session.get(Customer, customer_id)
         if customer is not None and customer.email_domain:
             domains.add(customer.email_domain.lower())
+    return _risk(parsed, domains)
+
+
+def _risk(parsed: ParsedMail, domains: set[str]) -> dict[str, str]:
     risk = assess(
         parsed.text, subject=parsed.subject, sender=parsed.from_addr, customer_domains=domains
     )
     return dict(risk.evidence)
+
+
+def _judged(item: Incoming, domains: set[str]) -> dict[str, str]:
+    """The message's risk flags against the account's domains. The account's domains count
+    only for ``lookalike_domain``, which a sender from one of them cannot raise: flags
+    judged against the sender's own domain are the same then."""
+    assert item.parsed is not None
+    sender_domain = _sender_domain(item.parsed)
+    if item.risk is not None and sender_domain and sender_domain in domains:
+        return item.risk
+    return _risk(item.parsed, domains)
+
+
+def _sender_domain(parsed: ParsedMail) -> str:
+    return _domain_of(parsed.from_addr) if "@" in parsed.from_addr else ""
+
+
+def _domain_of(address: str) -> str:
+    return address.rpartition("@")[2].lower()
+
+
+@dataclass
+class _Reply:
+    """A message from one account that asks nothing of ingest but to be stored and read."""
+
+    parsed: ParsedMail
+    message: Message
+    match: MatchResult
+
+    @property
+    def customer_id(self) -> int:
+        assert self.match.customer_id is not None
+        return self.match.customer_id
+
+    def receive(self, session: Session, *, now: datetime) -> None:
+        customer = session.get(Customer, self.customer_id)
+        assert customer is not None
+        customer.last_inbound_at = now
+        if customer.pause_reason and customer.pause_reason.startswith(OUT_OF_OFFICE):
+            customer.paused_until = None  # someone answered: they are back
+            customer.pause_reason = None
+
+    def announce(self, session: Session, *, now: datetime, mailbox: str) -> None:
+        """Wake the agent and audit; the message row has its id by now."""
+        detail = f"email from {self.parsed.from_addr} ({self.match.describe()})"
+        session.add(
+            event(
+                self.customer_id, EventKind.MESSAGE, now=now, ref_id=self.message.id, detail=detail
+            )
+        )
+        audit.record(
+            session,
+            at=now,
+            actor="system",
+            action="receive_email",
+            reason=self.match.describe(),
+            customer_id=self.customer_id,
+            detail={
+                "message_id": self.message.id,
+                "mailbox": mailbox,
+                "notes": self.parsed.notes[:10],
+            },
+        )
+
+    def result(self) -> IngestResult:
+        return IngestResult(
+            IngestStatus.STORED,
+            self.message.id,
+            self.customer_id,
+            self.match.describe(),
+            self.message.status,
+        )
+
+
+@dataclass
+class _Account:
+    customer: Customer  # held, so the session keeps it for the batch
+    domains: set[str]
+
+
+def _accounts(session: Session, customer_ids: set[int]) -> dict[int, _Account]:
+    accounts: dict[int, _Account] = {}
+    for chunk in chunks(customer_ids):
+        for customer in session.exec(select(Customer).where(col(Customer.id).in_(chunk))):
+            domain = customer.email_domain
+            accounts[customer.id or 0] = _Account(customer, {domain.lower()} if domain else set())
+        contacts = session.exec(
+            select(Contact.customer_id, Contact.email).where(col(Contact.customer_id).in_(chunk))
+        )
+        for owner, address in contacts:
+            if "@" in address and owner in accounts:
+                accounts[owner].domains.add(_domain_of(address))
+    return accounts
+
+
+@dataclass
+class _Plan:
+    """A batch, each message either a reply written with the batch or one to go alone."""
+
+    batch: Sequence[Incoming]
+    replies: list[_Reply | None]
+    accounts: dict[int, _Account]
+
+    @classmethod
+    def make(cls, session: Session, batch: Sequence[Incoming], *, now: datetime) -> _Plan:
+        mails = [item.parsed for item in batch if item.parsed is not None]
+        index = MatchIndex.load(session, [_clues(mail) for mail in mails])
+        accounts = _accounts(session, index.accounts())
+        seen = _stored_ids(session, {storable_message_id(mail.message_id) for mail in mails})
+        alone: set[str] = set()  # whose account is known only once they are stored
+        replies: list[_Reply | None] = []
+        for item in batch:
+            if item.parsed is None:
+                replies.append(None)
+                continue
+            message_id = storable_message_id(item.parsed.message_id)
+            reply = None
+            if message_id not in seen and not _cites(item.parsed, alone):
+                reply = _as_reply(item, message_id, index, accounts, now=now)
+            replies.append(reply)
+            seen.add(message_id)
+            if reply is None:
+                alone.add(message_id)
+            else:
+                index.remember(message_id, reply.customer_id)
+        return cls(batch, replies, accounts)
+
+    def write(
+        self, session: Session, *, now: datetime, policy: Policy, mailbox: str
+    ) -> list[IngestResult]:
+        results: list[IngestResult | _Reply] = []
+        unannounced: list[_Reply] = []
+        for item, reply in zip(self.batch, self.replies, strict=True):
+            if reply is None:
+                _announce(session, unannounced, now=now, mailbox=mailbox)
+                results.append(ingest_read(session, item, now=now, policy=policy, mailbox=mailbox))
+                continue
+            session.add(reply.message)
+            reply.receive(session, now=now)
+            unannounced.append(reply)
+            results.append(reply)
+        _announce(session, unannounced, now=now, mailbox=mailbox)
+        return [r if isinstance(r, IngestResult) else _logged(r.result(), mailbox) for r in results]
+
+
+def _cites(parsed: ParsedMail, message_ids: set[str]) -> bool:
+    return bool(message_ids) and not message_ids.isdisjoint(
+        [parsed.in_reply_to or "", *parsed.references]
+    )
+
+
+def _as_reply(
+    item: Incoming,
+    message_id: str,
+    index: MatchIndex,
+    accounts: dict[int, _Account],
+    *,
+    now: datetime,
+) -> _Reply | None:
+    """The message as a reply from one account, or None when it is something else."""
+    parsed = item.parsed
+    if parsed is None or parsed.auto_kind is not None:
+        return None
+    try:
+        match = index.match(_clues(parsed))
+        account = accounts.get(match.customer_id or 0)
+        if account is None:
+            return None
+        message = _message_row(parsed, message_id, match, now)
+        message.risk_flags = _judged(item, account.domains)
+    except Exception:
+        log.exception("mail_batch_reply_failed")  # alone, it is quarantined with the reason
+        return None
+    return _Reply(parsed, message, match)
+
+
+def _announce(session: Session, replies: list[_Reply], *, now: datetime, mailbox: str) -> None:
+    if not replies:
+        return
+    session.flush()
+    for reply in replies:
+        reply.announce(session, now=now, mailbox=mailbox)
+    replies.clear()
 
 
 def _message_row(parsed: ParsedMail, message_id: str, match: MatchResult, now: datetime) -> Message:

@@ -1,8 +1,8 @@
 """The inbound loop of the embedded default: poll the inbox maildir.
 
-Each message is ingested and committed, then renamed into processed/ (or
-quarantine/). A crash between the two leaves it in the inbox, and the next
-pass finds it already stored: nothing is processed twice.
+Messages are ingested and committed a batch at a time, then renamed into
+processed/ (or quarantine/). A crash between the two leaves them in the inbox,
+and the next pass finds them already stored: nothing is processed twice.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 
 import structlog
 from sqlalchemy import Engine
@@ -17,12 +18,14 @@ from sqlalchemy import Engine
 from recoup.clock import Clock
 from recoup.ledger.db import session as open_session
 from recoup.mail.imap_source import MailboxStatus
-from recoup.mail.ingest import DEFAULT_LIMITS, IngestResult, ingest_message
+from recoup.mail.ingest import DEFAULT_LIMITS, IngestResult, ingest_batch, read_message
 from recoup.mail.parse import MailLimits
 from recoup.mail.transports.maildir import MaildirInbox
 from recoup.policy import Policy
 
 log = structlog.get_logger(__name__)
+
+BATCH_SIZE = 200
 
 
 class MaildirSource:
@@ -46,31 +49,33 @@ class MaildirSource:
         self.on_new_mail = on_new_mail
 
     def sync(self, should_stop: Callable[[], bool] = lambda: False) -> list[IngestResult]:
-        results = []
-        for path in self.inbox.pending():
+        results: list[IngestResult] = []
+        pending = self.inbox.pending()
+        for start in range(0, len(pending), BATCH_SIZE):
             if should_stop():
                 break
-            raw = self.inbox.read(path)
-            if raw is None:
-                continue
-            with open_session(self.engine) as session:
-                result = ingest_message(
-                    session,
-                    raw,
-                    now=self.clock.now(),
-                    policy=self.policy,
-                    mailbox="maildir",
-                    limits=self.limits,
-                )
-                session.commit()
-            self.inbox.file_away(path, quarantined=result.quarantined)
-            results.append(result)
-            self.status.ingested += 1
+            results += self._ingest(pending[start : start + BATCH_SIZE])
         self.status.connected = True
         self.status.last_sync_at = self.clock.now()
         self.status.last_error = None  # a pass that worked: what failed before is over
         if results and self.on_new_mail is not None:
             self.on_new_mail()
+        return results
+
+    def _ingest(self, paths: list[Path]) -> list[IngestResult]:
+        """Ingest a batch in one transaction, then file it away."""
+        now = self.clock.now()
+        raws = {path: self.inbox.read(path) for path in paths}
+        present = [(path, raw) for path, raw in raws.items() if raw is not None]
+        incoming = [read_message(raw, limits=self.limits, today=now.date()) for _, raw in present]
+        with open_session(self.engine) as session:
+            results = ingest_batch(
+                session, incoming, now=now, policy=self.policy, mailbox="maildir"
+            )
+            session.commit()
+        for (path, _), result in zip(present, results, strict=True):
+            self.inbox.file_away(path, quarantined=result.quarantined)
+        self.status.ingested += len(results)
         return results
 
     async def run(self, stop: asyncio.Event, *, interval_s: float) -> None:

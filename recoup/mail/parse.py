@@ -7,6 +7,7 @@ MalformedMail is raised only when nothing usable can be made of the bytes.
 from __future__ import annotations
 
 import email.policy
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from datetime import UTC, date, datetime
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
+from typing import cast
 
 from pydantic import BaseModel, Field
 
@@ -114,8 +116,31 @@ class _Body:
 # --- parsing and headers ---------------------------------------------------------
 
 
+class _RememberingPolicy(email.policy.EmailPolicy):
+    """``email.policy.default``, remembering the headers it parsed. A MIME walk asks for a
+    part's Content-Type a dozen times, and most mail carries the same few; parsing them
+    was most of the parse. Parsed headers are immutable, so sharing them is safe."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        if hasattr(value, "name") or len(value) > _REMEMBERED_HEADER_CHARS:
+            return cast(str, super().header_fetch_parse(name, value))
+        return _parsed_header(name, value)
+
+
+_REMEMBERED_HEADER_CHARS = 1000
+_DEFAULT_POLICY = email.policy.default
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_header(name: str, value: str) -> str:
+    return cast(str, _DEFAULT_POLICY.header_fetch_parse(name, value))  # a header: a str
+
+
+_POLICIES = (_RememberingPolicy(), email.policy.compat32)
+
+
 def _parse(data: bytes) -> Message | None:
-    for policy in (email.policy.default, email.policy.compat32):
+    for policy in _POLICIES:
         try:
             return BytesParser(policy=policy).parsebytes(data)
         except RecursionError as exc:

@@ -30,6 +30,7 @@ def _source(
     engine: Engine, servers: MailServers, user: str, clock: FixedClock, **overrides: Any
 ) -> ImapSource:
     limits = overrides.pop("limits", MailLimits())
+    read_workers = overrides.pop("read_workers", 0)
     return ImapSource(
         engine,
         imap_settings(servers, user, **overrides),
@@ -38,6 +39,7 @@ def _source(
         limits=limits,
         batch_size=overrides.pop("batch_size", 3),
         backoff_max_s=0.5,
+        read_workers=read_workers,
     )
 
 
@@ -116,6 +118,32 @@ def test_new_mail_is_ingested_once_checkpointed_and_filed(
         check.select_folder("Archive", readonly=True)
         flags = check.get_flags(check.search(["ALL"]))
         assert all(b"\\Seen" in f for f in flags.values())
+
+
+def test_worker_processes_read_the_next_batch_while_one_is_stored(
+    engine: Engine, clock: FixedClock, mail_servers: MailServers
+) -> None:
+    user = mail_servers.new_user()
+    customer_id = _customer(engine, "ap@acme.example")
+    _append(mail_servers, user, _replies("ap@acme.example", 7))
+    source = _source(engine, mail_servers, user, clock, read_workers=1)
+    client = source.connect()
+    try:
+        assert source.reader.running
+        assert source.sync(client).statuses == {"stored": 7}
+        # A worker that dies costs nothing but speed: its batch is read inline.
+        source.reader._workers[0].process.kill()
+        _append(mail_servers, user, _replies("ap@acme.example", 4, start=7))
+        assert source.sync(client).statuses == {"stored": 4}
+        assert not source.reader.running
+    finally:
+        client.logout()
+        source.reader.close()
+    stored = _stored(engine)
+    assert [m.subject for m in stored] == [f"Payment question {n}" for n in range(11)]
+    assert {m.customer_id for m in stored} == {customer_id}
+    assert len(_message_events(engine)) == 11
+    assert _counts(mail_servers, user) == {"INBOX": 0, "Archive": 11, "Quarantine": 0}
 
 
 def test_a_crash_between_commit_and_move_is_finished_on_reconnect(

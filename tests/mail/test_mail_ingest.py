@@ -22,7 +22,7 @@ from recoup.ledger.models import (
     MessageStatus,
 )
 from recoup.mail import ingest as ingest_module
-from recoup.mail.ingest import IngestStatus, ingest_message
+from recoup.mail.ingest import IngestStatus, ingest_batch, ingest_message, read_message
 from recoup.policy import Policy
 from tests.daemon.kit import delivery_status_notification, raw_mail
 from tests.support import factory
@@ -349,3 +349,117 @@ def test_a_failure_while_storing_quarantines_instead_of_crashing(
     assert stored.note is not None and "matcher exploded" in stored.note
     assert (stored.from_addr, stored.subject) == ("ap@acme.example", "Hello")
     assert _events(session, "message") == []
+
+
+def _batch(
+    session: Session, clock: FixedClock, policy: Policy, raws: list[bytes]
+) -> list[IngestStatus]:
+    incoming = [read_message(raw, today=clock.now().date(), judge=True) for raw in raws]
+    results = ingest_batch(session, incoming, now=clock.now(), policy=policy, mailbox="inbox")
+    session.commit()
+    return [r.status for r in results]
+
+
+def test_a_batch_is_stored_in_order_as_one_by_one(
+    session: Session, clock: FixedClock, policy: Policy
+) -> None:
+    acme = factory.customer(session, email="ap@acme.example")
+    beta = factory.customer(session, email="ap@beta.example")
+    reminder = _reminder(session, acme, clock)
+    reply = raw_mail(
+        sender="ap@acme.example", to="ar@recoup.test", subject="Re: Invoice overdue",
+        body="Paid today.", in_reply_to=reminder.message_id, message_id="reply@acme.example",
+    )  # fmt: skip
+    away = raw_mail(
+        sender="ap@beta.example", to="ar@recoup.test", subject="Automatic reply",
+        body="I am out of the office until 7 December 2026.", message_id="away@beta.example",
+        headers={"Auto-Submitted": "auto-replied"},
+    )  # fmt: skip
+    batch = [
+        reply,
+        raw_mail(sender="who@unknown.example", to="ar@recoup.test", subject="Hi", body="?"),
+        away,
+        b"\x00\x01 not a message",
+        reply,
+        # Answers to messages earlier in the batch, from an address no account lists.
+        raw_mail(
+            sender="colleague@gmail.com",
+            to="ar@recoup.test",
+            subject="Re: Automatic reply",
+            body="Pat is away; I can help.",
+            in_reply_to="away@beta.example",
+        ),
+        raw_mail(
+            sender="colleague@gmail.com",
+            to="ar@recoup.test",
+            subject="Re: Re: Invoice overdue",
+            body="Confirming the payment.",
+            in_reply_to="reply@acme.example",
+        ),
+    ]
+    statuses = _batch(session, clock, policy, batch)
+
+    assert statuses == [
+        IngestStatus.STORED,
+        IngestStatus.UNMATCHED,
+        IngestStatus.AUTO_REPLY,
+        IngestStatus.QUARANTINED,
+        IngestStatus.DUPLICATE,
+        IngestStatus.STORED,
+        IngestStatus.STORED,
+    ]
+    inbound = list(session.exec(select(Message).where(Message.direction == "inbound")))
+    owners = [m.customer_id for m in sorted(inbound, key=lambda m: m.id or 0)]
+    assert owners == [acme.id, None, beta.id, None, beta.id, acme.id]
+    wakes = _events(session, "message")
+    assert sorted(e.ref_id or 0 for e in wakes) == sorted(
+        m.id or 0 for m in inbound if m.status == MessageStatus.RECEIVED.value and m.customer_id
+    )
+    audited = session.exec(select(AuditEvent.action).order_by(col(AuditEvent.id))).all()
+    assert audited == [
+        "receive_email", "unmatched_email", "auto_reply", "quarantine_email",
+        "receive_email", "receive_email",
+    ]  # fmt: skip
+    refreshed = session.get(Customer, acme.id)
+    assert refreshed is not None and refreshed.last_inbound_at == clock.now()
+
+
+def test_a_batch_judges_risk_against_the_account_s_domains(
+    session: Session, clock: FixedClock, policy: Policy
+) -> None:
+    customer = factory.customer(session, email="ap@acme.example")
+    reminder = _reminder(session, customer, clock)
+    lookalike = raw_mail(
+        sender="Pat <ap@acme-payments.example>", to="ar@recoup.test", subject="Re: Invoice",
+        body="Please send the invoices here from now on.", in_reply_to=reminder.message_id,
+    )  # fmt: skip
+    assert _batch(session, clock, policy, [lookalike]) == [IngestStatus.STORED]
+    stored = session.exec(select(Message).where(Message.direction == "inbound")).one()
+    assert stored.customer_id == customer.id
+    assert (stored.risk_flags or {}).get("lookalike_domain") == (
+        "acme-payments.example imitates acme.example"
+    )
+
+
+def test_a_batch_the_database_refuses_is_redone_one_by_one(
+    session: Session, clock: FixedClock, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factory.customer(session, email="ap@acme.example")
+    first = raw_mail(
+        sender="ap@acme.example", to="ar@recoup.test", subject="One", body="First.",
+        message_id="one@acme.example",
+    )  # fmt: skip
+    second = raw_mail(
+        sender="ap@acme.example", to="ar@recoup.test", subject="Two", body="Second.",
+        message_id="two@acme.example",
+    )  # fmt: skip
+    assert _batch(session, clock, policy, [first]) == [IngestStatus.STORED]
+    # As if another process stored it between reading the ledger and writing the batch.
+    monkeypatch.setattr(ingest_module, "_stored_ids", lambda *_args: set())
+
+    assert _batch(session, clock, policy, [second, first]) == [
+        IngestStatus.STORED,
+        IngestStatus.DUPLICATE,
+    ]
+    assert len(list(session.exec(select(Message)))) == 2
+    assert len(_events(session, "message")) == 2

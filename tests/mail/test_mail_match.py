@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from recoup.clock import FixedClock
 from recoup.ledger.models import Contact, Direction, Message, MessageStatus
-from recoup.mail.match import match_message
+from recoup.mail.match import Clues, MatchIndex, MatchResult, match_message
 from tests.support import factory
 
 
@@ -25,7 +25,8 @@ def _outbound(session: Session, customer_id: int, message_id: str, clock: FixedC
     session.flush()
 
 
-def _match(session: Session, **fields: object) -> object:
+def _match(session: Session, **fields: object) -> MatchResult:
+    """The match, checked to be the same from the queries and from a batch's index."""
     values: dict[str, object] = {
         "from_addr": "someone@nowhere.example",
         "in_reply_to": None,
@@ -34,7 +35,10 @@ def _match(session: Session, **fields: object) -> object:
         "text": "",
     }
     values.update(fields)
-    return match_message(session, **values)  # type: ignore[arg-type]
+    queried = match_message(session, **values)  # type: ignore[arg-type]
+    clues = Clues(**values)  # type: ignore[arg-type]
+    assert MatchIndex.load(session, [clues]).match(clues) == queried
+    return queried
 
 
 def test_thread_headers_win_over_the_sender(session: Session, clock: FixedClock) -> None:
@@ -117,3 +121,13 @@ def test_conflicting_evidence_is_not_resolved_by_a_guess(
     result = _match(session, from_addr="books@accountants.example", text=f"about {invoice.number}")
     assert result.customer_id is None
     assert sorted(result.candidates) == sorted([first.id, second.id])
+
+
+def test_a_batch_index_knows_the_messages_stored_before_in_the_batch(session: Session) -> None:
+    owner = factory.customer(session, email="ap@owner.example")
+    factory.customer(session, email="ap@other.example")
+    reply = Clues("ap@other.example", "first@owner.example", [], "Re: hello", "")
+    index = MatchIndex.load(session, [reply])
+    assert index.match(reply).method == "contact"
+    index.remember("first@owner.example", owner.id or 0)
+    assert (index.match(reply).customer_id, index.match(reply).method) == (owner.id, "thread")

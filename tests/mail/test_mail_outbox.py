@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 from recoup.clock import FixedClock
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import (
+    AuditEvent,
     Contact,
     Customer,
     Direction,
@@ -68,6 +71,12 @@ def _queue(
             ids.append(row.id or 0)
         session.commit()
         return ids
+
+
+def _parse(data: bytes) -> EmailMessage:
+    parsed = message_from_bytes(data, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
 
 
 def _row(engine: Engine, row_id: int) -> Message:
@@ -225,7 +234,7 @@ async def test_a_claim_held_by_another_sender_is_left_alone(
 
 
 class _SlowTransport(InMemoryTransport):
-    async def send(self, message: EmailMessage) -> list[str]:
+    async def send(self, message: EmailMessage, *, data: bytes | None = None) -> list[str]:
         await asyncio.sleep(0.005)
         return await super().send(message)
 
@@ -253,7 +262,7 @@ async def test_several_sends_at_once_each_message_once(engine: Engine, clock: Fi
             super().__init__()
             self.in_flight = self.most = 0
 
-        async def send(self, message: EmailMessage) -> list[str]:
+        async def send(self, message: EmailMessage, *, data: bytes | None = None) -> list[str]:
             self.in_flight += 1
             self.most = max(self.most, self.in_flight)
             await asyncio.sleep(0.02)
@@ -370,8 +379,8 @@ async def test_a_sent_copy_is_kept(engine: Engine, clock: FixedClock) -> None:
         def __init__(self) -> None:
             self.copies: list[EmailMessage] = []
 
-        async def append(self, message: EmailMessage) -> None:
-            self.copies.append(message)
+        async def append(self, messages: Sequence[bytes]) -> None:
+            self.copies.extend(_parse(data) for data in messages)
 
         async def contains(self, message_id: str) -> bool:
             return any(bare_message_id(m) == message_id for m in self.copies)
@@ -399,3 +408,120 @@ def test_ledger_documents_render_real_pdfs(session: Session, clock: FixedClock) 
     statement = documents.statement()
     assert statement.filename == f"statement-{owner.ref}-2026-11-23.pdf"
     assert statement.content.startswith(b"%PDF")
+
+
+class _Folder:
+    """A Sent folder in memory that keeps each batch it was given."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[bytes]] = []
+
+    async def append(self, messages: Sequence[bytes]) -> None:
+        self.batches.append(list(messages))
+
+    async def contains(self, message_id: str) -> bool:
+        return any(f"<{message_id}>".encode() in data for b in self.batches for data in b)
+
+
+class _WireTransport(InMemoryTransport):
+    """Keeps the bytes it was handed with each message."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wire: list[bytes | None] = []
+
+    async def send(self, message: EmailMessage, *, data: bytes | None = None) -> list[str]:
+        self.wire.append(data)
+        await asyncio.sleep(0)
+        return await super().send(message)
+
+
+async def test_a_batch_is_serialized_once_for_the_wire_and_the_sent_copies(
+    engine: Engine, clock: FixedClock
+) -> None:
+    ids = _queue(engine, clock, count=40)
+    transport, folder = _WireTransport(), _Folder()
+    report = await deliver_due(engine, transport, clock=clock, sent_copy=folder, concurrency=4)
+    assert (report.claimed, report.sent) == (40, 40)
+    copies = [data for batch in folder.batches for data in batch]
+    assert len(folder.batches) < 40  # many copies per append
+    assert all(data is not None for data in transport.wire)
+    assert sorted(copies) == sorted(data for data in transport.wire if data is not None)
+    assert sorted(bare_message_id(m) for m in transport.sent) == sorted(
+        _row(engine, row_id).message_id for row_id in ids
+    )
+    with open_session(engine) as session:
+        rows = session.exec(select(Message)).all()
+        assert {(r.status, r.attempts) for r in rows} == {("sent", 1)}
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "deliver_email"))
+        assert sorted(e.detail["outbox_id"] for e in events) == sorted(ids)
+
+
+async def test_stop_mid_batch_hands_the_unsent_claims_back(
+    engine: Engine, clock: FixedClock
+) -> None:
+    ids = _queue(engine, clock, count=10)
+    stop = asyncio.Event()
+
+    class Stopping(InMemoryTransport):
+        async def send(self, message: EmailMessage, *, data: bytes | None = None) -> list[str]:
+            stop.set()  # SIGTERM while the first message is on its way
+            await asyncio.sleep(0)
+            return await super().send(message)
+
+    transport = Stopping()
+    report = await deliver_due(engine, transport, clock=clock, stop=stop, concurrency=2)
+    assert report.claimed == 10 and report.sent == len(transport.sent) == 1  # the one in flight
+    rows = [_row(engine, row_id) for row_id in ids]
+    unsent = [r for r in rows if r.status == "queued"]
+    assert len(unsent) == 9
+    assert {(r.attempts, r.next_attempt_at) for r in unsent} == {(0, clock.now())}
+
+    again = await deliver_due(engine, transport, clock=clock)
+    assert again.sent == 9 and again.confirmed == 0
+    assert len({bare_message_id(m) for m in transport.sent}) == 10
+
+
+async def test_a_claim_that_waited_half_its_lease_is_not_sent(
+    engine: Engine, clock: FixedClock
+) -> None:
+    _queue(engine, clock, count=3)
+
+    class Slow(InMemoryTransport):
+        async def send(self, message: EmailMessage, *, data: bytes | None = None) -> list[str]:
+            await asyncio.sleep(0.6)
+            return await super().send(message)
+
+    transport = Slow()
+    lease = timedelta(seconds=2)  # the third would start 1.2 s after its claim
+    report = await deliver_due(engine, transport, clock=clock, lease=lease)
+    assert report.claimed == 3 and report.sent == 2 and len(transport.sent) == 2
+    with open_session(engine) as session:
+        (left,) = session.exec(select(Message).where(Message.status == "queued")).all()
+        assert (left.attempts, left.next_attempt_at) == (0, clock.now())
+
+
+async def test_sent_rows_are_recorded_in_few_commits(engine: Engine, clock: FixedClock) -> None:
+    _queue(engine, clock, count=40)
+    commits = 0
+
+    def count(_connection: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    event.listen(engine, "commit", count)
+    try:
+        report = await deliver_due(engine, InMemoryTransport(), clock=clock, concurrency=4)
+    finally:
+        event.remove(engine, "commit", count)
+    assert report.sent == 40
+    assert commits <= 12  # 3 claims and 2 records (plus their read-only commits), not 80
+
+
+async def test_a_claim_takes_no_more_than_the_limit(engine: Engine, clock: FixedClock) -> None:
+    _queue(engine, clock, count=5)
+    transport = InMemoryTransport()
+    report = await deliver_due(engine, transport, clock=clock, limit=2)
+    assert report.claimed == report.sent == len(transport.sent) == 2
+    with open_session(engine) as session:
+        assert outbox_depth(session) == 3

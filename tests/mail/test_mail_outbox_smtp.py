@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from imapclient import IMAPClient
 from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import select
@@ -21,6 +22,7 @@ from recoup.ledger.models import Direction, Message, MessageStatus
 from recoup.mail.compose import build_mime
 from recoup.mail.outbox import deliver_due
 from recoup.mail.transports import PermanentSendError, SmtpTransport, TransientSendError
+from recoup.mail.transports.base import wire_bytes
 from recoup.mail.transports.imap_sent import ImapSentFolder
 from recoup.settings import SmtpSettings
 from tests.daemon.kit import (
@@ -74,7 +76,7 @@ async def test_smtp_delivers_with_a_receipt_copy_and_a_sent_copy(
         # The receipt copy alone already proves delivery.
         assert message_ids(mail_servers, collections) == [message_id]
         assert await sent.contains(message_id)
-        await sent.append(message)
+        await sent.append([wire_bytes(message)])
         assert message_ids(mail_servers, collections, "Sent") == [message_id]
         assert not await sent.contains("never-sent@recoup.test")
     finally:
@@ -243,3 +245,28 @@ async def test_no_server_and_a_wrong_password_are_transient(mail_servers: MailSe
     )
     with pytest.raises(TransientSendError, match="535"):
         await wrong.send(_mime("ap@buyer.test"))
+
+
+async def test_the_sent_folder_takes_copies_in_batches_and_lists_its_folder_once(
+    mail_servers: MailServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collections = mail_servers.new_user()
+    sent = ImapSentFolder(imap_settings(mail_servers, collections))
+    lists: list[str] = []
+    folder_exists = IMAPClient.folder_exists
+
+    def listing(client: IMAPClient, folder: str) -> bool:
+        lists.append(folder)
+        return bool(folder_exists(client, folder))
+
+    monkeypatch.setattr(IMAPClient, "folder_exists", listing)
+    messages = [_mime(f"ap{n}@buyer.test") for n in range(5)]
+    try:
+        await sent.append([wire_bytes(m) for m in messages[:3]])
+        await sent.append([wire_bytes(m) for m in messages[3:]])
+        assert lists == ["Sent"]  # created once, then known on this connection
+    finally:
+        sent.close()
+        monkeypatch.undo()
+    wanted = sorted(str(m["Message-ID"]).strip("<>") for m in messages)
+    assert sorted(message_ids(mail_servers, collections, "Sent")) == wanted

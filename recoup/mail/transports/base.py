@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from email.message import EmailMessage
+from email.policy import SMTP
 from typing import Protocol, runtime_checkable
 
 from recoup.errors import MailError
@@ -38,9 +39,12 @@ class PermanentSendError(SendError):
 
 
 class Transport(Protocol):
-    async def send(self, message: EmailMessage) -> Sequence[str] | None:
-        """Deliver ``message`` to its To and Cc. May return the recipients that
-        were refused for good while the others received it."""
+    async def send(
+        self, message: EmailMessage, *, data: bytes | None = None
+    ) -> Sequence[str] | None:
+        """Deliver ``message`` to its To and Cc; ``data``, when given, is the
+        message already serialized for the wire (``wire_bytes``). May return the
+        recipients that were refused for good while the others received it."""
         ...
 
 
@@ -53,8 +57,9 @@ class DeliveryRecord(Protocol):
 
 @runtime_checkable
 class SentFolder(DeliveryRecord, Protocol):
-    async def append(self, message: EmailMessage) -> None:
-        """Keep a copy of a sent message where people look for it."""
+    async def append(self, messages: Sequence[bytes]) -> None:
+        """Keep copies of sent messages, as they went on the wire, where people
+        look for them."""
         ...
 
 
@@ -69,6 +74,11 @@ def envelope_recipients(message: EmailMessage) -> list[str]:
             if address and address not in found:
                 found.append(address)
     return found
+
+
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The message as it goes on the wire (CRLF line ends)."""
+    return message.as_bytes(policy=SMTP)
 
 
 def bare_message_id(message: EmailMessage) -> str:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
-from email.message import EmailMessage
-from email.policy import SMTP
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import structlog
@@ -42,10 +40,12 @@ class ImapSentFolder:
             ]
         )
         self._client: IMAPClient | None = None
+        self._folders: set[str] = set()  # known to exist, on the open connection
         self._lock = threading.Lock()
 
-    async def append(self, message: EmailMessage) -> None:
-        await asyncio.to_thread(self._with_client, self._append, message.as_bytes(policy=SMTP))
+    async def append(self, messages: Sequence[bytes]) -> None:
+        if messages:
+            await asyncio.to_thread(self._with_client, self._append, list(messages))
 
     async def contains(self, message_id: str) -> bool:
         return bool(await asyncio.to_thread(self._with_client, self._contains, message_id))
@@ -62,6 +62,7 @@ class ImapSentFolder:
                 try:
                     if self._client is None:
                         self._client = open_imap(self.settings, timeout_s=self.timeout_s)
+                        self._folders = set()
                     return action(self._client, argument)
                 except Exception:
                     close_imap(self._client)
@@ -70,21 +71,33 @@ class ImapSentFolder:
                         raise
         raise AssertionError("unreachable")
 
-    def _append(self, client: IMAPClient, data: bytes) -> None:
-        if not client.folder_exists(self.folder):
+    def _append(self, client: IMAPClient, messages: list[bytes]) -> None:
+        if not self._exists(client, self.folder):
             client.create_folder(self.folder)
-        client.append(self.folder, data, flags=[SEEN])
+            self._folders.add(self.folder)
+        if len(messages) > 1 and client.has_capability("MULTIAPPEND"):
+            client.multiappend(self.folder, [{"msg": data, "flags": [SEEN]} for data in messages])
+            return
+        for data in messages:
+            client.append(self.folder, data, flags=[SEEN])
 
     def _contains(self, client: IMAPClient, message_id: str) -> bool:
         wanted = message_id.strip().strip("<>")
         for folder in self.search_folders:
-            if not client.folder_exists(folder):
+            if not self._exists(client, folder):
                 continue
             client.select_folder(folder, readonly=True)
             if client.search(["HEADER", "Message-ID", f"<{wanted}>"]):
                 log.info("delivery_record_found", folder=folder)
                 return True
         return False
+
+    def _exists(self, client: IMAPClient, folder: str) -> bool:
+        """Whether ``folder`` exists; a folder seen once is not asked about again
+        on the same connection."""
+        if folder not in self._folders and client.folder_exists(folder):
+            self._folders.add(folder)
+        return folder in self._folders
 
 
 def _unique(folders: list[str | None]) -> list[str]:

@@ -17,10 +17,9 @@ import mailbox
 import threading
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
-from email.policy import SMTP
 from pathlib import Path
 
-from recoup.mail.transports.base import bare_message_id
+from recoup.mail.transports.base import bare_message_id, wire_bytes
 
 INBOX = "inbox"
 OUTBOX = "outbox"
@@ -42,14 +41,14 @@ class MaildirTransport:
         self._index: set[str] | None = None
         self._lock = threading.Lock()
 
-    async def send(self, message: EmailMessage) -> None:
-        await asyncio.to_thread(self._add, message)
+    async def send(self, message: EmailMessage, *, data: bytes | None = None) -> None:
+        await asyncio.to_thread(self._add, message, data)
 
     async def contains(self, message_id: str) -> bool:
         return await asyncio.to_thread(self._contains, message_id)
 
-    def _add(self, message: EmailMessage) -> None:
-        data = message.as_bytes(policy=SMTP)
+    def _add(self, message: EmailMessage, data: bytes | None) -> None:
+        data = data if data is not None else wire_bytes(message)
         with self._lock:
             self.outbox.add(data)
             if self._index is not None:

@@ -22,7 +22,7 @@ class InMemoryTransport:
         self.refuse = {address.lower() for address in refuse}
         self.fail_next = fail_next
 
-    async def send(self, message: EmailMessage) -> list[str]:
+    async def send(self, message: EmailMessage, *, data: bytes | None = None) -> list[str]:
         if self.fail_next > 0:
             self.fail_next -= 1
             raise TransientSendError("421 4.3.2 simulated temporary failure")

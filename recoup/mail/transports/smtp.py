@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import time
 from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import parseaddr
 
 import aiosmtplib
@@ -23,6 +22,7 @@ from recoup.mail.transports.base import (
     PermanentSendError,
     TransientSendError,
     envelope_recipients,
+    wire_bytes,
 )
 from recoup.settings import SmtpSettings
 
@@ -86,7 +86,7 @@ class SmtpTransport:
         for client, _last_used in idle:
             await _quit(client)
 
-    async def send(self, message: EmailMessage) -> list[str]:
+    async def send(self, message: EmailMessage, *, data: bytes | None = None) -> list[str]:
         """Deliver to To and Cc; returns the recipients refused for good (5xx) while
         the others got the message. A recipient deferred with a 4xx while others
         were accepted is only logged: retrying would repeat the message for the
@@ -95,7 +95,7 @@ class SmtpTransport:
         if not recipients:
             raise PermanentSendError(reason="the message has no recipients")
         sender = parseaddr(str(message.get("From", "")))[1]
-        data = message.as_bytes(policy=SMTP)
+        data = data if data is not None else wire_bytes(message)
         async with self._slots:
             client: aiosmtplib.SMTP | None = None
             try:
