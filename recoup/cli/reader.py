@@ -104,3 +104,32 @@ def evaluate_command(
         "per_language",
     ):
         console.print(f"{key}: {report[key]}")
+
+
+@app.command("crossval")
+def crossval_command(
+    corpus: CorpusOption = corpus_files.CORPUS_DIR,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write the figures here.")
+    ] = None,
+) -> None:
+    """Each author read by a model trained on the others (the test split left out)."""
+    from recoup.reader.crossval import by_author
+
+    report = by_author(corpus_files.load(corpus))
+    if json_file:
+        json_file.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    table = Table(title="reader, one author left out at a time")
+    for column in ("held out", "replies", "macro-F1", "promise date", "promise amount"):
+        table.add_column(column, justify="right")
+    for author, figures in report["authors"].items():
+        table.add_row(
+            author,
+            str(figures["replies"]),
+            *(str(figures[key]) for key in ("intent_macro_f1", "promise_date_exact",
+                                            "promise_amount_exact")),
+        )  # fmt: skip
+    mean = report["mean"]
+    table.add_row("mean", "", *(str(mean[key]) for key in mean))
+    console.print(table)
+    console.print(f"mean F1 per intent: {report['mean_f1_per_intent']}")

@@ -11,7 +11,7 @@ from recoup.reader.combine import combine
 from recoup.reader.context import Cue
 from recoup.reader.details import findings_for, merged, out_of_office_findings
 from recoup.reader.intents import EVIDENCE_MAX, RANK, CopyKind, Finding, Intent, Reading
-from recoup.reader.model import ModelFileError, load
+from recoup.reader.model import ModelFileError, ReaderModel, load
 from recoup.reader.prepare import Prepared, prepare_reply
 from recoup.reader.text import fold, normalise
 
@@ -23,6 +23,7 @@ def read_reply(
     today: datetime.date,
     known_invoices: Mapping[str, int] | None = None,
     currency: str = "USD",
+    model: ReaderModel | None = None,
 ) -> Reading:
     """Read a customer's reply to a collections e-mail.
 
@@ -30,7 +31,8 @@ def read_reply(
     only those numbers are ever reported. Dates resolve against ``today``; ``currency`` is
     the account's, and decides how an ambiguous 05/12/2026 is read (month first only for
     English on USD). Only the new text is read: quoted history, signature and footer never
-    produce an intent.
+    produce an intent. ``model`` is the shipped model unless another is given (measuring
+    one trained on part of the corpus).
     """
     if isinstance(today, datetime.datetime):
         today = today.date()
@@ -49,17 +51,15 @@ def read_reply(
         return Reading(findings=[finding], language=language)
 
     rules = _rule_findings(prepared, subject_folded)
-    try:
-        model = load()
-    except ModelFileError:
-        model = None
+    if model is None:
+        model = _shipped_model()
     if model is None:
         findings = [f for _, f in sorted(rules, key=lambda item: (RANK[item[1].intent], item[0]))]
         confidence, why = 1.0, None
     else:
         combined = combine(prepared, rules, model)
         findings, confidence, why = combined.findings, combined.confidence, combined.unsure_why
-    findings = _beside_an_opt_out(findings)
+    findings = _question_beside(_beside_an_opt_out(findings))
     if not findings:
         snippet = " ".join(prepared.body.split())[:EVIDENCE_MAX]
         findings = [Finding(intent=Intent.UNKNOWN, evidence=snippet)]
@@ -73,6 +73,13 @@ def read_reply(
     )
 
 
+def _shipped_model() -> ReaderModel | None:
+    try:
+        return load()
+    except ModelFileError:
+        return None
+
+
 Placed = list[tuple[int, Finding]]
 
 # Soft replies: read only when nothing firmer is.
@@ -83,6 +90,37 @@ _SAYS_LITTLE = _SOFT | {Intent.QUESTION, Intent.HOSTILE}
 def _balance_mismatch(finding: Finding) -> bool:
     return finding.intent is Intent.DISPUTE and bool(
         lx.BALANCE_MISMATCH.search(fold(finding.evidence))
+    )
+
+
+# What a question beside these asks is their own business: "can we pay in 4 instalments?",
+# "could you check with the carrier?", "are you joking? the work was never finished".
+_ASKS_ITS_OWN = frozenset(
+    {
+        Intent.PROMISE,
+        Intent.PAYMENT_PLAN,
+        Intent.DISPUTE,
+        Intent.ALREADY_PAID,
+        Intent.WRITE_OFF_CLAIM,
+        Intent.COPY_REQUEST,
+        Intent.HOSTILE,
+    }
+)
+
+
+def _question_beside(findings: list[Finding]) -> list[Finding]:
+    """A question beside a firmer intent is that intent's ask, not one to answer first;
+    but "has INV-7 been paid?" asks whether a payment was made, it claims none."""
+    return [
+        f for f in findings if f.intent is not Intent.QUESTION or not _answered_beside(f, findings)
+    ]
+
+
+def _answered_beside(question: Finding, findings: list[Finding]) -> bool:
+    return any(
+        f.intent in _ASKS_ITS_OWN
+        and not (f.intent is Intent.ALREADY_PAID and f.evidence == question.evidence)
+        for f in findings
     )
 
 

@@ -13,7 +13,7 @@ from recoup.reader.footer import register_line
 from recoup.reader.intents import CopyKind, DisputeReason, Intent
 from recoup.reader.segments import Segment
 
-_NEGATORS = {lang: re.compile(f"{lx.NEGATORS['en']}|{lx.NEGATORS[lang]}") for lang in lx.NEGATORS}
+NEGATION = {lang: re.compile(f"{lx.NEGATORS['en']}|{lx.NEGATORS[lang]}") for lang in lx.NEGATORS}
 _NEGATORS_AFTER = {lang: re.compile(pattern) for lang, pattern in lx.NEGATORS_AFTER.items()}
 _CLAUSE_STOP = re.compile(r"[,;:()]")
 _INVOICE_NOUN = re.compile(
@@ -46,11 +46,14 @@ _ABOUT_DOC = re.compile(
     r"(?:invoices?|bills?|factures?|rechnung(?:en)?|facturas?|factuur|fattur[ae])\s*(?:n[or°.]*\s*)?$"
 )
 # "I thought it had been paid": a mistaken belief, now corrected, not a payment made.
-_MISTAKEN_BELIEF = re.compile(
+_BELIEF_WORDS = (
     r"\b(?:thought|assumed|believed|was under the impression|had the impression|pensais"
     r"|croyais|dachte|dachten|ging(?:en)? davon aus|pensaba|creia|dacht|dachten|pensavo"
-    r"|credevo|pensavamo|credevamo)\b(?:\s+that)?(?!\s+(?:we|i|nous|wir|ich)\b)"
-    r"(?:\s+[\w']+){0,2}\s*$"
+    r"|credevo|pensavamo|credevamo)\b"
+)
+BELIEF = re.compile(_BELIEF_WORDS)
+_MISTAKEN_BELIEF = re.compile(
+    rf"{_BELIEF_WORDS}(?:\s+that)?(?!\s+(?:we|i|nous|wir|ich)\b)(?:\s+[\w']+){{0,2}}\s*$"
 )
 _ARRIVAL = re.compile(
     r"\b(?:reach|arrive|be with you|hit your|land|receive|see|get|recevrez|recevoir|erhalten"
@@ -70,7 +73,7 @@ def _negated(
     within: bool = False,
     after: bool = True,
 ) -> bool:
-    negator = _NEGATORS.get(language, _NEGATORS["en"])
+    negator = NEGATION.get(language, NEGATION["en"])
     before = masked[clause[0] : span[0]]
     stops = list(_CLAUSE_STOP.finditer(before))
     if stops:

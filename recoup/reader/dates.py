@@ -331,15 +331,20 @@ _MONTH_UNIT = (
 _RANGE = r"\s*(?:-|–|—|to|or|ou|o|a|à|bis|oder|tot|of|e)\s*"
 _BUSINESS = r"(?P<business>business|working|werk|ouvres|ouvrables|habiles|laborables|lavorativi)"
 
+_TOMORROW = r"tomorrow|demain|morgen(?: fruh)?|manana|domani|amanha|jutro"
+# "By EOD tomorrow", "COB Friday": the day named after the end of day is the day.
+_END_OF_DAY = (
+    r"(?:end of (?:the )?day|by eod|eod|cob|close of business)"
+    rf"(?!\s+(?:on\s+|of\s+)?(?:{_TOMORROW}|{WEEKDAY_PATTERN}|\d))"
+)
 _TODAY = (
-    r"today|tonight|this (?:afternoon|evening|morning)|end of (?:the )?day|by eod|eod|cob"
-    r"|close of business|aujourd'hui|aujourd hui|ce jour|ce soir|heute(?: morgen| fruh| noch)?"
+    rf"today|tonight|this (?:afternoon|evening|morning)|{_END_OF_DAY}"
+    r"|aujourd'hui|aujourd hui|ce jour|ce soir|heute(?: morgen| fruh| noch)?"
     r"|noch heute|hoy|esta manana|esta tarde|vandaag|oggi|immediately|right away|straight away"
     r"|immediatement|sofort|umgehend|unverzuglich|inmediatamente|de inmediato|enseguida"
     r"|meteen|onmiddellijk|subito|immediatamente|hoje|ainda hoje|dzisiaj|dzis|jeszcze dzis"
     r"|od razu|natychmiast"
 )
-_TOMORROW = r"tomorrow|demain|morgen(?: fruh)?|manana|domani|amanha|jutro"
 _AFTER_TOMORROW = (
     r"(?:the )?day after tomorrow|apres-demain|apres demain|ubermorgen|uebermorgen"
     r"|pasado manana|overmorgen|dopodomani|depois de amanha|pojutrze"

@@ -18,6 +18,7 @@ from typing import Any
 from recoup.reader.classify import read_reply
 from recoup.reader.corpus import Label, LabelledReply
 from recoup.reader.intents import CopyKind, Intent, Reading
+from recoup.reader.model import ReaderModel
 from recoup.reader.risk import assess
 
 
@@ -69,7 +70,8 @@ class _Tally:
         return {"precision": round(precision, 3), "recall": round(recall, 3)}
 
 
-def evaluate(replies: Iterable[LabelledReply]) -> dict[str, Any]:
+def evaluate(replies: Iterable[LabelledReply], model: ReaderModel | None = None) -> dict[str, Any]:
+    """The figures of one set of replies, read with the shipped model or ``model``."""
     intents = _Tally()
     by_language: dict[str, _Tally] = defaultdict(_Tally)
     promise = Counter[str]()
@@ -86,6 +88,7 @@ def evaluate(replies: Iterable[LabelledReply]) -> dict[str, Any]:
             today=reply.today,
             known_invoices=reply.known_invoices,
             currency=reply.currency,
+            model=model,
         )
         gold = {label.value for label in reply.labels}
         predicted = predicted_labels(reading)
@@ -95,8 +98,8 @@ def evaluate(replies: Iterable[LabelledReply]) -> dict[str, Any]:
             misses.append({"id": reply.id, "gold": sorted(gold), "read": sorted(predicted)})
         _promises(reply, reading, promise)
         _reason(reply, reading, reason)
-        _flags(reply, reading, flags)
-        _footer(reply, footers)
+        _flags(reply, reading, flags, model)
+        _footer(reply, footers, model)
     labels = [label.value for label in Label if label is not Label.UNKNOWN]
     per_intent = {label: intents.scores(label) for label in labels}
     supported = [scores["f1"] for scores in per_intent.values() if scores["support"]]
@@ -154,7 +157,9 @@ def _reason(reply: LabelledReply, reading: Reading, tally: Counter[str]) -> None
         tally["right"] += 1
 
 
-def _flags(reply: LabelledReply, reading: Reading, tally: Counter[str]) -> None:
+def _flags(
+    reply: LabelledReply, reading: Reading, tally: Counter[str], model: ReaderModel | None
+) -> None:
     found = set(
         assess(
             reply.body,
@@ -164,6 +169,7 @@ def _flags(reply: LabelledReply, reading: Reading, tally: Counter[str]) -> None:
             today=reply.today,
             known_invoices=reply.known_invoices,
             currency=reply.currency,
+            model=model,
         ).flags
     )
     if reading.injection_suspected:
@@ -175,7 +181,7 @@ def _flags(reply: LabelledReply, reading: Reading, tally: Counter[str]) -> None:
         tally[f"{name}:false"] += 1
 
 
-def _footer(reply: LabelledReply, tally: Counter[str]) -> None:
+def _footer(reply: LabelledReply, tally: Counter[str], model: ReaderModel | None) -> None:
     if not reply.footer or not reply.footer.strip():
         return
     tally["footers"] += 1
@@ -184,6 +190,7 @@ def _footer(reply: LabelledReply, tally: Counter[str]) -> None:
         today=reply.today,
         known_invoices=reply.known_invoices,
         currency=reply.currency,
+        model=model,
     )
     if predicted_labels(reading) - {Label.ACKNOWLEDGEMENT.value}:
         tally["false"] += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from recoup.reader.lexicon import LANGUAGES, STOPWORDS
+from recoup.reader.lexicon import DETECTED_LANGUAGES, STOPWORDS
 
 _WORD = re.compile(r"[a-zß']+")
 # Verb endings that only one of the languages has.
@@ -26,7 +26,7 @@ for _language, _words in STOPWORDS.items():
 
 
 def detect_language(folded: str) -> str:
-    """One of en, fr, de, es, nl, it; English when nothing points elsewhere."""
+    """One of en, fr, de, es, nl, it, pt, pl; English when nothing points elsewhere."""
     scores: defaultdict[str, float] = defaultdict(float)
     for word in _WORD.findall(folded):
         for language, weight in _WEIGHTS.get(word.strip("'"), {}).items():
@@ -41,5 +41,5 @@ def detect_language(folded: str) -> str:
                     scores[language] += 0.25
     if not scores:
         return "en"
-    best = max(LANGUAGES, key=lambda language: (scores[language], language == "en"))
+    best = max(DETECTED_LANGUAGES, key=lambda language: (scores[language], language == "en"))
     return best if scores[best] > 0 else "en"

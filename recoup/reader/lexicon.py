@@ -11,7 +11,10 @@ from collections.abc import Iterable
 
 from recoup.reader.intents import DisputeReason
 
+# The languages the rules read; Portuguese and Polish are told apart too (the reading says
+# its language, and negation counts in them), but only the learned model reads them.
 LANGUAGES = ("en", "fr", "de", "es", "nl", "it")
+DETECTED_LANGUAGES = (*LANGUAGES, "pt", "pl")
 # Calendar and number words also cover Portuguese and Polish.
 
 # One intervening word, including numbers, dates and invoice numbers.
@@ -189,6 +192,22 @@ STOPWORDS: dict[str, frozenset[str]] = {
             "inviare inviarci questa questo della delle nel nella coordinate bancarie"
         )
     ),
+    "pt": frozenset(
+        _words(
+            "o os as do da dos das e que em no na para com nao fatura obrigado obrigada "
+            "atenciosamente cumprimentos sua nosso nossa pagamento sera foi uma um ao pelo pela "
+            "prezado prezados prezada bom dia boa tarde ola transferencia semana proxima mes "
+            "vamos estamos voces voce segue ja boleto nota valor"
+        )
+    ),
+    "pl": frozenset(
+        _words(
+            "i w z na do nie sie jest sa dla oraz ze to za po faktura faktury fakture dziekuje "
+            "pozdrawiam pozdrowienia z powazaniem szanowni panstwo pan pani dzien dobry "
+            "platnosc zaplacimy zaplata przelew bedzie zostanie tygodniu przyszlym miesiaca "
+            "prosimy prosze nasz nasza wasz wasza"
+        )
+    ),
 }
 
 # --------------------------------------------------------------------------- negation
@@ -200,6 +219,8 @@ NEGATORS: dict[str, str] = {
     "es": r"\bno\b(?!\.?\s*[#\d])|\bnunca\b|\bsin\b|\bningun\w*|\bni\b",
     "nl": r"\bniet\b|\bgeen\b|\bnooit\b|\bzonder\b",
     "it": r"\bnon\b|\bsenza\b|\bnessun\w*|\bmai\b",
+    "pt": r"\bnao\b|\bnunca\b|\bsem\b|\bnenhum\w*|\bnem\b",
+    "pl": r"\bnie\b|\bnigdy\b|\bbez\b|\bzaden\b|\bzadn\w*",
 }
 # German and Dutch put "nicht"/"niet" after the verb; French closes "ne ... pas".
 NEGATORS_AFTER: dict[str, str] = {

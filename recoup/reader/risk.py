@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from recoup.reader.footer import cut_footer
-from recoup.reader.injection import instructs_machine
-from recoup.reader.model import ModelFileError, load
+from recoup.reader.injection import hidden_text, instructs_machine
+from recoup.reader.model import ModelFileError, ReaderModel, load
 from recoup.reader.prepare import new_text, prepare_reply
-from recoup.reader.text import fold
+from recoup.reader.text import fold, strip_history
 
 FLAGS = ("injection", "bank_change", "lookalike_domain", "claimed_approval")
 # Without the message's day, relative dates resolve against a fixed one (only whether a
@@ -102,11 +102,13 @@ def assess(
     today: datetime.date | None = None,
     known_invoices: Mapping[str, int] | None = None,
     currency: str = "USD",
+    model: ReaderModel | None = None,
 ) -> Risk:
     """The risk flags of one message. ``today``, ``known_invoices`` and ``currency`` are
-    those ``read_reply`` is given: the model sees the message as it was trained to."""
+    those ``read_reply`` is given: the model sees the message as it was trained to;
+    ``model`` is the shipped one unless another is given."""
     evidence: dict[str, str] = {}
-    _, body = new_text(text)
+    raw, body = new_text(text)
     folded = fold(cut_footer(body))
     domain = _domain(sender)
     known = [d.lower().strip() for d in customer_domains if d]
@@ -117,20 +119,27 @@ def assess(
         match = pattern.search(folded)
         if match:
             evidence[name] = body[match.start() : match.end()][:120]
-    injected = instructs_machine(folded)
+    # A machine is addressed wherever the sender wrote it, their signature included.
+    written = strip_history(raw)
+    injected = instructs_machine(fold(written))
     if injected:
-        evidence["injection"] = body[injected.start() : injected.end()][:120]
+        evidence["injection"] = written[injected.start() : injected.end()][:120]
+    elif hidden := hidden_text(written):
+        evidence["injection"] = f"hidden text: {hidden}"[:120]
     context = (today or _NO_DAY, known_invoices or {}, currency)
-    for name in _learned_flags(text, subject, context) - set(evidence):
+    for name in _learned_flags(text, subject, context, model) - set(evidence):
         evidence[name] = "read by the model"
     return Risk(flags=[name for name in FLAGS if name in evidence], evidence=evidence)
 
 
 def _learned_flags(
-    text: str, subject: str, context: tuple[datetime.date, Mapping[str, int], str]
+    text: str,
+    subject: str,
+    context: tuple[datetime.date, Mapping[str, int], str],
+    model: ReaderModel | None,
 ) -> set[str]:
     try:
-        head = load().heads.get("flags")
+        head = (model or load()).heads.get("flags")
     except ModelFileError:
         return set()
     today, known_invoices, currency = context

@@ -145,7 +145,7 @@ async def test_buyers_test_a_disputed_invoice_is_held_and_the_rest_collected(
     settings = world.settings(tmp_path)
     async with running_daemon(settings, clock=clock, model=offline_or_collector(), engine=engine):  # type: ignore[arg-type]
         # Day 0: the account is being reminded about both invoices.
-        (first,) = await eventually(world.sent, timeout=20)
+        (first,) = await eventually(world.sent, timeout=60)
         assert _names(first, disputed) and _names(first, other)
         await eventually(lambda: world.received_ids() == [first.message_id], timeout=10)
 
@@ -158,7 +158,7 @@ async def test_buyers_test_a_disputed_invoice_is_held_and_the_rest_collected(
             with open_session(engine) as session:
                 return session.exec(select(Dispute)).first()
 
-        opened = await eventually(dispute, timeout=20)
+        opened = await eventually(dispute, timeout=60)
         stored_reply = world.inbound(reply_id)
         assert stored_reply is not None and stored_reply.customer_id == world.account.customer_id
         assert opened.invoice_id == world.account.invoices[disputed]
@@ -167,7 +167,7 @@ async def test_buyers_test_a_disputed_invoice_is_held_and_the_rest_collected(
         # A week later the sequence goes on, for the other invoice only.
         clock.advance(timedelta(days=8))
         reminders_after = await eventually(
-            lambda: [m for m in world.sent() if m.id != first.id and _is_reminder(m)], timeout=20
+            lambda: [m for m in world.sent() if m.id != first.id and _is_reminder(m)], timeout=60
         )
         await eventually(lambda: len(world.received_ids()) == len(world.sent()), timeout=10)
 
@@ -187,7 +187,7 @@ async def test_a_promise_to_pay_is_logged_and_pauses_outreach_until_its_date(
     async with running_daemon(
         world.settings(tmp_path), clock=clock, model=offline_or_collector(), engine=engine
     ):  # type: ignore[arg-type]
-        (first,) = await eventually(world.sent, timeout=20)
+        (first,) = await eventually(world.sent, timeout=60)
         reply_id = await world.reply(
             first, f"Sorry for the delay. We will pay {number} on {promised_on.isoformat()}."
         )
@@ -196,7 +196,7 @@ async def test_a_promise_to_pay_is_logged_and_pauses_outreach_until_its_date(
             with open_session(engine) as session:
                 return session.exec(select(Promise)).first()
 
-        logged = await eventually(promise, timeout=20)
+        logged = await eventually(promise, timeout=60)
         # A week on, before the promised date: the follow-up comes and goes, no reminder.
         clock.advance(timedelta(days=7, hours=1))
 
@@ -212,7 +212,7 @@ async def test_a_promise_to_pay_is_logged_and_pauses_outreach_until_its_date(
                 runs = session.exec(select(AgentRun)).all()
                 return pending is None and all(r.finished_at for r in runs) and len(runs) >= 3
 
-        await eventually(followup_handled, timeout=20)
+        await eventually(followup_handled, timeout=60)
 
     stored_reply = world.inbound(reply_id)
     assert stored_reply is not None
@@ -240,9 +240,9 @@ async def test_a_copy_invoice_request_gets_the_pdf_attached(
     async with running_daemon(
         world.settings(tmp_path), clock=clock, model=offline_or_collector(), engine=engine
     ):  # type: ignore[arg-type]
-        (first,) = await eventually(world.sent, timeout=20)
+        (first,) = await eventually(world.sent, timeout=60)
         await world.reply(first, f"Could you send us a copy of invoice {number}? We can't find it.")
-        await eventually(lambda: len(world.received_ids()) == 2, timeout=20)
+        await eventually(lambda: len(world.received_ids()) == 2, timeout=60)
 
     raw = folder_messages(mail_servers, world.customer_user)[1]
     received = parse(raw)
@@ -259,14 +259,14 @@ async def test_an_out_of_office_postpones_outreach(
     async with running_daemon(
         world.settings(tmp_path), clock=clock, model=offline_or_collector(), engine=engine
     ):  # type: ignore[arg-type]
-        (first,) = await eventually(world.sent, timeout=20)
+        (first,) = await eventually(world.sent, timeout=60)
         auto_id = await world.reply(
             first,
             "Thank you for your message. I am out of the office until 7 December 2026 "
             "and will reply when I am back.",
             **{"Auto-Submitted": "auto-replied"},
         )
-        await eventually(lambda: world.inbound(auto_id) is not None, timeout=20)
+        await eventually(lambda: world.inbound(auto_id) is not None, timeout=60)
 
         # Past the usual follow-up and the next aging threshold, still away.
         clock.advance(timedelta(days=12))
@@ -282,7 +282,7 @@ async def test_an_out_of_office_postpones_outreach(
                     is None
                 )
 
-        await eventually(aging_attempted, timeout=20)
+        await eventually(aging_attempted, timeout=60)
 
     auto = world.inbound(auto_id)
     assert auto is not None and auto.auto_kind == "auto_reply"
@@ -315,7 +315,7 @@ async def test_a_bounce_marks_the_contact_and_asks_for_a_new_one(
     async with running_daemon(
         world.settings(tmp_path), clock=clock, model=offline_or_collector(), engine=engine
     ):  # type: ignore[arg-type]
-        (first,) = await eventually(world.sent, timeout=20)
+        (first,) = await eventually(world.sent, timeout=60)
         (original,) = folder_messages(mail_servers, world.customer_user)
         dsn = delivery_status_notification(
             to=world.collections_address,
@@ -333,7 +333,7 @@ async def test_a_bounce_marks_the_contact_and_asks_for_a_new_one(
                     select(Escalation).where(Escalation.category == "contact_change")
                 ).first()
 
-        escalation = await eventually(escalated, timeout=20)
+        escalation = await eventually(escalated, timeout=60)
     assert escalation.customer_id == world.account.customer_id
     with open_session(engine) as session:
         contact = session.exec(

@@ -130,7 +130,7 @@ def test_a_plain_reply_has_no_flags_and_the_model_sees_them_as_facts(
 def test_the_learned_only_marker_is_what_the_reader_writes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(risk, "_learned_flags", lambda body, subject, context: {"bank_change"})
+    monkeypatch.setattr(risk, "_learned_flags", lambda *_: {"bank_change"})
 
     found = risk.assess("Hello, just checking in.", sender="ap@acme.example")
 

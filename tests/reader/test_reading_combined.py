@@ -104,7 +104,7 @@ def test_a_clear_promise_is_confident() -> None:
 
 
 def test_a_promise_with_no_date_is_unsure() -> None:
-    reading = read("We will settle INV-3301 once the budget is released.")
+    reading = read("INV-3301 will be paid in the next payment run.")
     assert reading.has(Intent.PROMISE)
     assert reading.unsure
     assert reading.unsure_why == "a promise with no date it can place"

@@ -493,3 +493,17 @@ def test_questions(text, language):
     reading = read(text)
     assert reading.primary.intent is Intent.QUESTION
     assert reading.language == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bom dia, o boleto da nota 4471 será pago amanhã. Atenciosamente, Rafael", "pt"),
+        ("Prezados, já fizemos a transferência na semana passada. Obrigada", "pt"),
+        ("Dzień dobry, płatność za fakturę FV/12/2026 zostanie zrobiona w piątek.", "pl"),
+        ("Szanowni Państwo, prosimy o przesłanie kopii faktury. Z poważaniem", "pl"),
+    ],
+)
+def test_portuguese_and_polish_replies_say_their_language(text: str, language: str) -> None:
+    reading = read_reply(text, today=datetime.date(2026, 12, 1))
+    assert reading.language == language
