@@ -112,8 +112,9 @@ class Observation:
     allocations: list[tuple[str, date, int, str]]  # invoice, received_on, cents, payment ref
     payments: list[Payment]
     delivered: list[tuple[datetime, str, list[str]]]
-    # What left an invoice without money: credit memos, and disputes a person wrote off.
-    credited: dict[str, int] = field(default_factory=dict)
+    # What left an invoice without money: credit memos, and disputes a person wrote off
+    # (invoice, the day, cents).
+    credits: list[tuple[str, date, int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     model_calls: int = 0
 
@@ -134,7 +135,16 @@ class Observation:
         """An invoice's open balance at the end of ``day``, rebuilt from the cash."""
         invoice = self.invoices[number]
         later = sum(c for n, received, c, _ in self.allocations if n == number and received > day)
+        later += sum(c for n, on, c in self.credits if n == number and on > day)
         return invoice.open_cents + later
+
+    @property
+    def credited(self) -> dict[str, int]:
+        """Per invoice, all that credits took off it."""
+        total: dict[str, int] = {}
+        for number, _, cents in self.credits:
+            total[number] = total.get(number, 0) + cents
+        return total
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -223,26 +233,25 @@ def _observe(session: Session, simulation: Simulation) -> Observation:
         delivered=list(simulation.log.delivered),
         errors=list(simulation.log.errors),
         model_calls=simulation.log.model_calls,
-        credited=_credited(session, invoices),
+        credits=_credits(session, invoices),
     )
 
 
-def _credited(session: Session, invoices: dict[str, Invoice]) -> dict[str, int]:
-    """Per invoice: credit memos and written-off disputes (each a person's or the system
+def _credits(session: Session, invoices: dict[str, Invoice]) -> list[tuple[str, date, int]]:
+    """Credit memos and written-off disputes, each with its day (a person's or the system
     of record's decision, in the audit trail)."""
     numbers = {inv.id: number for number, inv in invoices.items()}
-    credited: dict[str, int] = {}
-    rows = [(m.invoice_id, m.amount_cents) for m in session.exec(select(CreditMemo))]
+    rows = [(m.invoice_id, m.issued_on, m.amount_cents) for m in session.exec(select(CreditMemo))]
     rows += [
-        (d.invoice_id, d.amount_cents)
+        (d.invoice_id, as_utc(d.resolved_at).date(), d.amount_cents)
         for d in session.exec(select(Dispute))
-        if d.outcome == DisputeOutcome.WRITTEN_OFF.value
+        if d.outcome == DisputeOutcome.WRITTEN_OFF.value and d.resolved_at is not None
     ]
-    for invoice_id, cents in rows:
-        number = numbers.get(invoice_id)
-        if number is not None:
-            credited[number] = credited.get(number, 0) + cents
-    return credited
+    return [
+        (numbers[invoice_id], day, cents)
+        for invoice_id, day, cents in rows
+        if invoice_id is not None and invoice_id in numbers
+    ]
 
 
 def _contacts(session: Session, refs: dict[int, str]) -> dict[str, list[Contact]]:

@@ -310,7 +310,24 @@ def _is_kept(session: Session, promise: Promise, grace_days: int) -> bool:
     until = promise.promised_date + timedelta(days=grace_days)
     if invoices and all(inv.status == InvoiceStatus.PAID.value for inv in invoices):
         return all(inv.paid_on is None or inv.paid_on <= until for inv in invoices)
-    return _paid_toward(session, promise, invoices, until) >= promise.amount_cents
+    return _paid_toward(session, promise, invoices, until) >= _due_by_then(session, promise)
+
+
+def _due_by_then(session: Session, promise: Promise) -> int:
+    """What must have been paid for ``promise`` to be kept: its own amount, and for a later
+    part of a split commitment the earlier parts too (the first payment keeps the first
+    part only)."""
+    if promise.message_id is None:
+        return promise.amount_cents
+    earlier = session.exec(
+        select(func.coalesce(func.sum(Promise.amount_cents), 0)).where(
+            Promise.message_id == promise.message_id,
+            Promise.customer_id == promise.customer_id,
+            Promise.promised_date < promise.promised_date,
+            Promise.status != PromiseStatus.SUPERSEDED.value,
+        )
+    ).one()
+    return promise.amount_cents + int(earlier)
 
 
 def _pending(session: Session, customer_id: int) -> list[Promise]:

@@ -303,7 +303,11 @@ def risk_flags(session: Session, parsed: ParsedMail, customer_id: int | None) ->
 
 def _risk(parsed: ParsedMail, domains: set[str]) -> dict[str, str]:
     risk = assess(
-        parsed.text, subject=parsed.subject, sender=parsed.from_addr, customer_domains=domains
+        parsed.text,
+        subject=parsed.subject,
+        sender=parsed.from_addr,
+        customer_domains=domains,
+        attachments=[a.text for a in parsed.attachments if a.text],
     )
     return dict(risk.evidence)
 

@@ -45,6 +45,8 @@ __all__ = [
 ]
 
 _MAX_DEPTH = 25
+# How much of a text attachment is read for risk signals (injected instructions, bank details).
+_ATTACHMENT_EXCERPT = 20_000
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _WELL_FORMED = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$")
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
@@ -56,6 +58,8 @@ class AttachmentMeta(BaseModel):
     content_type: str
     size: int
     dropped: bool = False  # over MailLimits.max_part_bytes: size is estimated, content unread
+    # The start of a text attachment, read for risk signals only and never stored.
+    text: str = Field(default="", exclude=True)
 
 
 class MailLimits(BaseModel):
@@ -357,8 +361,11 @@ def _leaf(part: Message, out: _Body, limits: MailLimits) -> None:
     if ctype in ("text/rfc822-headers", "message/global-headers"):
         return
     if not is_text:
+        excerpt = ""
+        if ctype.startswith("text/"):
+            excerpt = decode_bytes(data[:_ATTACHMENT_EXCERPT], _param(part, "charset"))[0]
         out.attachments.append(
-            AttachmentMeta(filename=filename, content_type=ctype, size=len(data))
+            AttachmentMeta(filename=filename, content_type=ctype, size=len(data), text=excerpt)
         )
         return
     out.saw_text_part = True

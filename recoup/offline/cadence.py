@@ -18,6 +18,7 @@ from recoup.offline.tone import FOLLOWUP_DAYS, first_contact, followup_days, rem
 from recoup.policy import Tone
 
 FOLLOWUP = "followup"
+FOLLOWUP_REASON_MAX = 300
 THANKS = "thanks"
 ESCALATE = "escalate"
 # What a follow-up says it was put off for, so the run it wakes knows what to do.
@@ -52,7 +53,11 @@ class Plan:
 
 
 def followup(day: date, reason: str) -> Action:
-    return Action("schedule_followup", {"on": day.isoformat(), "reason": reason[:300]}, FOLLOWUP)
+    return Action(
+        "schedule_followup",
+        {"on": day.isoformat(), "reason": reason[:FOLLOWUP_REASON_MAX]},
+        FOLLOWUP,
+    )
 
 
 def keep_or_set(here: Situation, day: date, reason: str) -> list[Action]:

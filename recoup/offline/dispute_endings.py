@@ -18,6 +18,8 @@ from recoup.offline.recipients import primary_contact
 from recoup.offline.situation import Situation
 
 OUTCOME = "dispute_outcome"
+# A letter the guardrails put off (quiet hours, too soon) travels in the follow-up's reason.
+_PUT_OFF = "tell the customer: "
 _ENDED = re.compile(
     r"^dispute #(?P<id>\d+) on (?P<invoice>\S+) (?P<how>resolved with a credit of "
     r"|resolved in the customer's favour: |rejected: )(?P<changed>[^;\s]*)"
@@ -38,14 +40,20 @@ class Ended:
     changed: str  # the credit or write-off as the ledger wrote it
     reason: str
     message_id: int | None
+    detail: str  # the decision as the ledger announced it
 
 
 def ended_disputes(events: list[dict[str, Any]]) -> list[Ended]:
+    """The disputes a decision event ends, and those whose letter was put off until now."""
     found = []
     for e in events:
         detail = str(e.get("detail") or "")
+        if e.get("kind") == EventKind.FOLLOWUP_DUE.value and _PUT_OFF in detail:
+            detail = detail.split(_PUT_OFF, 1)[1]
+        elif e.get("kind") != EventKind.DECISION.value:
+            continue
         match = _ENDED.match(detail)
-        if e.get("kind") != EventKind.DECISION.value or match is None:
+        if match is None:
             continue
         reason = _REASON.search(detail)
         message = _MESSAGE.search(detail)
@@ -56,9 +64,21 @@ def ended_disputes(events: list[dict[str, Any]]) -> list[Ended]:
                 changed=match["changed"],
                 reason=reason["reason"].strip().rstrip(".") if reason else "",
                 message_id=int(message[1]) if message else None,
+                detail=detail,
             )
         )
     return found
+
+
+def put_off_note(ended: Ended, room: int) -> str:
+    """The follow-up reason that brings back a letter the guardrails put off, in at most
+    ``room`` characters: the rejection's reason is shortened, never the rest."""
+    note = _PUT_OFF + ended.detail
+    if len(note) <= room:
+        return note
+    tail = f"; raised in message #{ended.message_id}" if ended.message_id is not None else ""
+    head = note[: len(note) - len(tail)] if tail and note.endswith(tail) else note
+    return head[: max(room - len(tail) - 1, 0)] + "…" + tail
 
 
 def outcome_letters(here: Situation, writer: Writer) -> list[Action]:

@@ -119,10 +119,35 @@ def _read(
         findings = away[:1] or [_finding(Intent.OUT_OF_OFFICE, "automatic reply")]
         findings.extend(_auto_redirect(reading.of(Intent.WRONG_CONTACT), text))
     unsure = (reading.unsure_why or "the reader is not confident") if reading.unsure else None
+    findings = _anger_that_matters(findings)
     return [
         Item(message_id, sender, subject, finding, reading.injection_suspected, unsure_why=unsure)
         for finding in findings
     ]
+
+
+# What the agent acts on itself; plain anger beside it is answered by acting on it.
+_BUSINESS = frozenset(
+    {
+        Intent.PROMISE,
+        Intent.DISPUTE,
+        Intent.ALREADY_PAID,
+        Intent.COPY_REQUEST,
+        Intent.PAYMENT_PLAN,
+        Intent.OPT_OUT,
+        Intent.WRONG_CONTACT,
+        Intent.WRITE_OFF_CLAIM,
+    }
+)
+
+
+def _anger_that_matters(findings: list[Finding]) -> list[Finding]:
+    """An angry tone beside a dispute or a request to stop is no case for a person: the
+    dispute is opened, the outreach stops. Abuse, threats and a broken relationship are,
+    and so is anger that asks for nothing else."""
+    if not any(f.intent in _BUSINESS for f in findings):
+        return findings
+    return [f for f in findings if f.intent is not Intent.HOSTILE or f.abusive]
 
 
 def _auto_redirect(read: list[Finding], text: str) -> list[Finding]:

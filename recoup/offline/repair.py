@@ -16,6 +16,7 @@ from recoup.ledger.state import ContactView, InvoiceView
 from recoup.offline.cadence import (
     BROKEN_NOTE,
     FOLLOWUP,
+    FOLLOWUP_REASON_MAX,
     THANKS,
     THANKS_NOTE,
     Plan,
@@ -24,6 +25,7 @@ from recoup.offline.cadence import (
 )
 from recoup.offline.compose import Writer
 from recoup.offline.dates import allowed_again, in_days
+from recoup.offline.dispute_endings import OUTCOME, Ended, ended_disputes, put_off_note
 from recoup.offline.outreach import answer_customer
 from recoup.offline.protocol import Action, CallRecord, Conversation
 from recoup.offline.readings import Item, deferred_note
@@ -54,6 +56,7 @@ def repair_plan(
 ) -> Plan:
     actions: list[Action] = []
     waits: list[tuple[date, str]] = []
+    letters: list[Ended] = []
     for call in conv.last_step:
         if call.name == "schedule_followup" and call.rule == "followup.too_far":
             day = in_days(conv.today, FOLLOWUP_CLAMP_DAYS)
@@ -67,7 +70,10 @@ def repair_plan(
         if not call.denied:
             continue
         rule = call.rule
-        if rule in FREQUENCY_RULES:
+        if rule in FREQUENCY_RULES and call.purpose == OUTCOME:
+            letters.extend(_put_off_letters(call, conv))
+            waits.append((_allowed_again(call, here), ""))
+        elif rule in FREQUENCY_RULES:
             waits.extend(_wait(call, here))
         elif rule in HOLD_RULES:
             actions.extend(_without_held(call, here, writer))
@@ -83,19 +89,33 @@ def repair_plan(
         # Put-off answers first: their note must survive the reason's length limit.
         waits.sort(key=lambda w: not w[1].startswith("answer message"))
         day = max(day for day, _ in waits)
+        notes = "; ".join(note for _, note in waits if note)
+        # A put-off dispute letter goes last: its reason runs to the end of the note.
+        for ended in letters:
+            room = FOLLOWUP_REASON_MAX - len(notes) - 2
+            notes = "; ".join(n for n in (notes, put_off_note(ended, room)) if n)
         actions = [a for a in actions if a.purpose != FOLLOWUP]
-        actions.append(followup(day, "; ".join(note for _, note in waits)))
+        actions.append(followup(day, notes))
     return Plan(actions)
 
 
-def _wait(call: CallRecord, here: Situation) -> list[tuple[date, str]]:
-    day = allowed_again(
+def _allowed_again(call: CallRecord, here: Situation) -> date:
+    return allowed_again(
         call.rule,
         call.reason,
         now=here.now,
         timezone=here.state.timezone,
         touches=here.touches(),
     )
+
+
+def _put_off_letters(call: CallRecord, conv: Conversation) -> list[Ended]:
+    named = set(call.args.get("invoice_numbers") or [])
+    return [ended for ended in ended_disputes(conv.events) if ended.invoice in named]
+
+
+def _wait(call: CallRecord, here: Situation) -> list[tuple[date, str]]:
+    day = _allowed_again(call, here)
     message_id = call.args.get("reply_to_message_id")
     if call.purpose in REPLIES and message_id:
         return [(day, deferred_note(int(message_id)))]

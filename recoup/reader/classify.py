@@ -7,10 +7,19 @@ from collections.abc import Mapping
 
 from recoup.reader import lexicon as lx
 from recoup.reader.autoreply import automatic, bounce_phrase, out_of_office
-from recoup.reader.combine import combine
+from recoup.reader.combine import combine, settled
 from recoup.reader.context import Cue
 from recoup.reader.details import findings_for, merged, out_of_office_findings
-from recoup.reader.intents import EVIDENCE_MAX, RANK, CopyKind, Finding, Intent, Reading
+from recoup.reader.intents import (
+    EVIDENCE_MAX,
+    RANK,
+    SAYS_LITTLE,
+    SOFT,
+    CopyKind,
+    Finding,
+    Intent,
+    Reading,
+)
 from recoup.reader.model import ModelFileError, ReaderModel, load
 from recoup.reader.prepare import Prepared, prepare_reply
 from recoup.reader.text import fold, normalise
@@ -54,12 +63,21 @@ def read_reply(
     if model is None:
         model = _shipped_model()
     if model is None:
-        findings = [f for _, f in sorted(rules, key=lambda item: (RANK[item[1].intent], item[0]))]
+        findings = settled(
+            [f for _, f in sorted(rules, key=lambda i: (RANK[i[1].intent], i[0]))], today
+        )
         confidence, why = 1.0, None
     else:
         combined = combine(prepared, rules, model)
         findings, confidence, why = combined.findings, combined.confidence, combined.unsure_why
     findings = _question_beside(_beside_an_opt_out(findings))
+    if any(
+        cue.intent is Intent.HOSTILE and cue.strong for _, clause in prepared.cues for cue in clause
+    ):
+        findings = [
+            f.model_copy(update={"abusive": True}) if f.intent is Intent.HOSTILE else f
+            for f in findings
+        ]
     if not findings:
         snippet = " ".join(prepared.body.split())[:EVIDENCE_MAX]
         findings = [Finding(intent=Intent.UNKNOWN, evidence=snippet)]
@@ -73,6 +91,12 @@ def read_reply(
     )
 
 
+def _abusive(prepared: Prepared) -> bool:
+    return any(
+        cue.intent is Intent.HOSTILE and cue.strong for _, cues in prepared.cues for cue in cues
+    )
+
+
 def _shipped_model() -> ReaderModel | None:
     try:
         return load()
@@ -81,10 +105,6 @@ def _shipped_model() -> ReaderModel | None:
 
 
 Placed = list[tuple[int, Finding]]
-
-# Soft replies: read only when nothing firmer is.
-_SOFT = frozenset({Intent.STALL, Intent.ACKNOWLEDGEMENT})
-_SAYS_LITTLE = _SOFT | {Intent.QUESTION, Intent.HOSTILE}
 
 
 def _balance_mismatch(finding: Finding) -> bool:
@@ -146,7 +166,7 @@ def _rule_findings(prepared: Prepared, subject_folded: str) -> Placed:
     substantive = [
         cue
         for cue in cues
-        if cue.intent not in _SAYS_LITTLE
+        if cue.intent not in SAYS_LITTLE
         and not (cue.intent is Intent.WRONG_CONTACT and not cue.strong)
     ]
     ooo_matches = out_of_office(ctx.masked)
@@ -159,8 +179,8 @@ def _said_better(combined: Placed, cues: list[Cue]) -> Placed:
     """Leaves out what another finding of the same reply already says better."""
     # "Looking into it", "forwarded to AP" beside a promise, a payment or a dispute say no
     # more than they do.
-    if any(f.intent not in _SAYS_LITTLE for _, f in combined):
-        combined = [(p, f) for p, f in combined if f.intent not in _SOFT]
+    if any(f.intent not in SAYS_LITTLE for _, f in combined):
+        combined = [(p, f) for p, f in combined if f.intent not in SOFT]
     # "Please send a statement, our balances don't agree": the statement is what is asked.
     if any(CopyKind.STATEMENT in f.copy_kinds for _, f in combined):
         combined = [(p, f) for p, f in combined if not _balance_mismatch(f)]

@@ -17,12 +17,23 @@ is unsure, as it is when a promise has no date it can place or intents contradic
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
+from recoup.reader import lexicon as lx
 from recoup.reader.context import Cue
 from recoup.reader.cues import BELIEF, NEGATION
-from recoup.reader.details import finding_for
-from recoup.reader.intents import EVIDENCE_MAX, RANK, CopyKind, DisputeReason, Finding, Intent
+from recoup.reader.details import findings_for
+from recoup.reader.intents import (
+    EVIDENCE_MAX,
+    RANK,
+    SAYS_LITTLE,
+    SOFT,
+    CopyKind,
+    DisputeReason,
+    Finding,
+    Intent,
+)
 from recoup.reader.lexicon import LANGUAGES as RULED_LANGUAGES
 from recoup.reader.model import ReaderModel
 from recoup.reader.prepare import Prepared, cue_features, text_features
@@ -39,6 +50,10 @@ from recoup.reader.text import fold
 #   The floors on disputes and requests keep its word on what the rules read as negated
 #   ("arrived without any damage") from holding an account; they cost little.
 KEEP: dict[str, float] = {"legal_threat": 0.3}
+# A dispute the rules read on a general word alone ("in the wrong folder") is dropped when
+# the model scores it under this share of its threshold; one with a reason always stands,
+# since a missed dispute means reminders about a contested invoice.
+VAGUE_DISPUTE_KEEP = 0.2
 FLOOR: dict[str, float] = {
     "legal_threat": 1.01,
     "hostile": 0.5,
@@ -108,20 +123,25 @@ def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderM
     cut = {label: _cut(label, head.threshold(label) * shy, ruled) for label in head.classes}
     accepted = {label for label in head.classes if scores[label] >= cut[label]}
     kept = [(pos, f) for pos, f in (_agreed(p, f, accepted) for p, f in rules) if f is not None]
+    vague = head.threshold("dispute") * VAGUE_DISPUTE_KEEP if "dispute" in head.classes else 0.0
+    kept = [(pos, f) for pos, f in kept if not (_vague_dispute(f) and scores["dispute"] < vague)]
     covered = {label for _, finding in kept for label in labels_of(finding)}
     missing = accepted - covered
     if covered or missing - ALONE:
         missing -= ALONE
     elif len(missing) > 1:
         missing = {max(missing, key=lambda label: (scores[label], label))}
-    placed = [_placed(label, prepared, model) for label in sorted(missing)]
+    placed = [item for label in sorted(missing) for item in _placed(label, prepared, model)]
     placed = [(p, f) for p, f in placed if not _no_payment(f, prepared.language)]
     contradicted = [_contradicted(f, kept, scores) for _, f in placed]
     overruled = {
         lab for (_, f), no in zip(placed, contradicted, strict=True) if no for lab in labels_of(f)
     }
     placed = [item for item, no in zip(placed, contradicted, strict=True) if not no]
-    findings = [f for _, f in sorted(kept + placed, key=lambda i: (RANK[i[1].intent], i[0]))]
+    findings = settled(
+        [f for _, f in sorted(kept + placed, key=lambda i: (RANK[i[1].intent], i[0]))],
+        prepared.ctx.today,
+    )
     findings = [_with_reason(f, prepared, model) for f in findings]
     read = {label for finding in findings for label in labels_of(finding)}
     # How far the model agrees with the reading on each actionable intent: positive when it
@@ -136,6 +156,14 @@ def combine(prepared: Prepared, rules: list[tuple[int, Finding]], model: ReaderM
     # 0.5 is the model on the threshold of one actionable intent; 0 is it sure of the opposite.
     confidence = round((1 + min(agreement.values(), default=1.0)) / 2, 3)
     return Combined(findings, confidence, _unsure_why(findings, agreement))
+
+
+def _vague_dispute(finding: Finding) -> bool:
+    """A dispute the rules read on a general word ("wrong", "verkeerd") with no reason."""
+    return finding.intent is Intent.DISPUTE and finding.dispute_reason in (
+        None,
+        DisputeReason.OTHER,
+    )
 
 
 def _cut(label: str, threshold: float, ruled: set[str]) -> float:
@@ -216,8 +244,9 @@ def _contradicted(
     )
 
 
-def _placed(label: str, prepared: Prepared, model: ReaderModel) -> tuple[int, Finding]:
-    """A finding only the model saw, in the clause it scores highest for that intent."""
+def _placed(label: str, prepared: Prepared, model: ReaderModel) -> list[tuple[int, Finding]]:
+    """A finding only the model saw, in the clause it scores highest for that intent (a
+    split promise: one for each part)."""
     ctx, head = prepared.ctx, model.head("intents")
     best, best_score = None, -1.0
     for seg, cues in prepared.cues:
@@ -233,10 +262,30 @@ def _placed(label: str, prepared: Prepared, model: ReaderModel) -> tuple[int, Fi
         kinds = (CopyKind.INVOICE,)
     if best is None:
         evidence = " ".join(ctx.body.split())[:EVIDENCE_MAX]
-        return 0, Finding(intent=intent, copy_kinds=list(kinds), evidence=evidence)
+        return [(0, Finding(intent=intent, copy_kinds=list(kinds), evidence=evidence))]
     reason = _model_reason(prepared, model)[0] if intent is Intent.DISPUTE else None
     cue = Cue(intent, best.start, best.end, reason=reason, kinds=kinds)
-    return best.start, finding_for(cue, best, ctx)
+    return [(best.start, finding) for finding in findings_for(cue, best, ctx)]
+
+
+def settled(findings: list[Finding], today: datetime.date) -> list[Finding]:
+    """The reading with what another finding already says left out: a stall or an
+    acknowledgement beside anything firmer. A payment that waits for the correction a
+    dispute asks for ("send a credit note for the difference and we'll pay straight away")
+    has no day of its own: it is due once the dispute ends, not today. A day named after the
+    correction ("once we have the credit note we pay on the 30th") stands."""
+    if any(f.intent not in SAYS_LITTLE for f in findings):
+        findings = [f for f in findings if f.intent not in SOFT]
+    if any(f.intent is Intent.DISPUTE for f in findings):
+        findings = [
+            f.model_copy(update={"date": None})
+            if f.intent is Intent.PROMISE
+            and (f.date is None or f.date <= today)
+            and lx.CORRECTION.search(fold(f.evidence))
+            else f
+            for f in findings
+        ]
+    return findings
 
 
 def _no_payment(finding: Finding, language: str) -> bool:

@@ -254,6 +254,16 @@ def _strong_reasons(c: _Clause) -> list[tuple[int, DisputeReason, Span]]:
 def _general_reason(c: _Clause, start: int, end: int) -> DisputeReason:
     """The reason of a dispute said with a general word ("wrong"): the topic nearest it."""
     base, masked, text = c.seg.start, c.ctx.masked, c.text
+    # "38 were delivered, 48 billed. The difference we do not accept": the reason was
+    # said just before, in the same paragraph, and says more than a topic word here.
+    before = masked[max(0, base - 300) : base].rsplit("\n\n", 1)[-1]
+    said = [
+        (m.end(), reason)
+        for reason, pattern in lx.REASONS_STRONG.items()
+        for m in pattern.finditer(before)
+    ]
+    if said:
+        return max(said)[1]
     weak_hits = [
         (abs(m.start() - (start - base)), weak)
         for weak, pattern in lx.REASONS_WEAK.items()
@@ -335,6 +345,15 @@ def _promise(c: _Clause, cues: list[Cue]) -> None:
         arrival = bool(_ARRIVAL.search(match.group()))
         cues.append(Cue(Intent.PROMISE, start, end, arrival=arrival))
         break
+    if not any(cue.intent is Intent.PROMISE for cue in cues):
+        # "Vi proponiamo € 9.000 a saldo e stralcio": an offer to pay, on its terms.
+        offer = lx.SETTLEMENT_OFFER.search(c.text)
+        amounts = inside(seg.start, seg.end, c.ctx.amounts)
+        if offer and amounts:
+            start, end = c.span(offer)
+            # The amount offered is the one written just before the terms, if any.
+            offered = [hit for hit in amounts if hit.end <= start and start - hit.end <= 40]
+            cues.append(Cue(Intent.PROMISE, offered[-1].start if offered else start, end))
     for match in lx.PROMISE_UNTIL.finditer(c.text):
         start, end = c.span(match)
         later = [hit for hit in c.ctx.dates if end <= hit.start < seg.end]

@@ -521,6 +521,15 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
         ),
         _numeric_short,
     ),
+    # "our 5/14 payment run", "the 15/10 transfer": a day and month naming a payment.
+    (
+        re.compile(
+            r"(?<![\d/.,\-])(?!1/[234]\b|2/3\b|3/4\b)(?P<a>\d{1,2})(?P<sep>/)(?P<b>\d{1,2})(?![\d/])"
+            r"(?=\s+(?:payment|pay|check|cheque|wire|ach|bacs|sepa|bank|transfer|run|batch"
+            r"|remittance|disbursement)s?\b)"
+        ),
+        _numeric_short,
+    ),
     (
         re.compile(
             rf"{_LEAD_WD}(?<![\d.,])(?P<day>\d{{1,2}}){_ORD}\s*(?:of\s+|de\s+)?{_M}"

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from recoup.reader import lexicon as lx
+from recoup.reader.amounts import AmountHit
 from recoup.reader.context import Context, Cue, inside, nearest, sentence_of
 from recoup.reader.dates import DateHit
 from recoup.reader.intents import EVIDENCE_MAX, DisputeReason, Finding, Intent
@@ -18,7 +19,10 @@ _NOT_A_PROMISE_DATE = re.compile(
     r"(?:dated|of|from|du|vom|del|van|de|datata|datee|issued(?: on)?)\s*(?:the\s+)?"
     r"|\b(?:due|dated|fallig|echeance|vencimiento|vervaldatum|(?<!con )scadenza|scadut\w*"
     r"|termin platnosci|vencimento|vencid[oa]|wystawion\w*|emitid[oa]|datad[oa])\b"
-    r"[^.;!?]{0,8})$"
+    r"[^.;!?]{0,8}"
+    # A schedule, not a day: "she does the payments every other Tuesday".
+    r"|\b(?:every(?: other| second)?|each|jeden|jede[nr]?|alle|chaque|tous les|cada|todos los"
+    r"|todas las|elke|iedere|ogni|tutti i|todas? as|todos os|co(?: drugi| druga)?)\s+)$"
 )
 _CLAUSE_JOIN = re.compile(
     r"[,;]|\b(?:and|but|so|then|while|et|mais|und|aber|y|pero|en|maar|e|ma)\b"
@@ -39,17 +43,22 @@ def _promise_date(cue: Cue, start: int, end: int, ctx: Context) -> datetime.date
         said = [hit for hit in ctx.dates if hit.end <= cue.start and hit.future[1] >= ctx.today]
         latest = max(said, key=lambda hit: hit.start, default=None)
         return max(latest.future[1], ctx.today) if latest else None
-    plain = [
-        hit
-        for hit in hits
-        if not _NOT_A_PROMISE_DATE.search(ctx.masked[max(0, hit.start - 40) : hit.start])
-    ]
+    plain = [hit for hit in hits if _a_promise_day(hit, ctx)]
+    if hits and not plain:
+        # The clause names only a schedule or an invoice's date: the day is elsewhere in the
+        # sentence ("put yours through on the 18th, she pays every other Tuesday").
+        sentence = [hit for hit in inside(*_sentence_span(ctx, cue.start), ctx.dates)]
+        plain = [hit for hit in sentence if _a_promise_day(hit, ctx)]
     ahead = [hit for hit in plain or hits if hit.future[1] >= ctx.today]
     chosen = _same_clause(ahead or plain or hits, cue, ctx)
     if chosen is None:
         return None
     value = chosen.future[1]
     return max(value, ctx.today)
+
+
+def _a_promise_day(hit: DateHit, ctx: Context) -> bool:
+    return not _NOT_A_PROMISE_DATE.search(ctx.masked[max(0, hit.start - 40) : hit.start])
 
 
 @dataclass(frozen=True)
@@ -126,12 +135,25 @@ def _sending_now(ctx: Context, start: int, end: int) -> bool:
     return bool(today or lx.NOW.search(ctx.masked, start, end))
 
 
+def _dated_part(ctx: Context, start: int, end: int) -> bool:
+    """ "5k on Weds and the other 3.2k next Friday": a first part with its own amount and a
+    day still to come is a commitment, wherever the promise was read."""
+    if not inside(start, end, ctx.amounts) or lx.ALREADY_PAID.search(ctx.masked, start, end):
+        return False
+    return any(hit.future[1] > ctx.today for hit in inside(start, end, ctx.dates))
+
+
 def _split_terms(cue: Cue, start: int, end: int, ctx: Context) -> list[Terms] | None:
     region = _split_region(ctx, start, end)
-    if region is None:
+    if region is None or lx.SETTLEMENT_OFFER.search(ctx.masked, start, end):
+        # "€ 9.000 a saldo e stralcio": one amount offered for everything, no rest to come.
         return None
     first_start, middle, last_end = region
-    if cue.start >= middle and not _sending_now(ctx, first_start, middle):
+    if (
+        cue.start >= middle
+        and not _sending_now(ctx, first_start, middle)
+        and not _dated_part(ctx, first_start, middle)
+    ):
         # "I've sent £600 and the other half follows at month end": only the rest is promised.
         return None
     # "Paid €300 already, the rest on Friday"; "the €190 difference we won't pay, the rest
@@ -392,6 +414,14 @@ def _paragraph(ctx: Context, position: int, paragraphs: int = 1) -> tuple[int, i
     return start, end
 
 
+def unit_price(ctx: Context, hit: AmountHit) -> bool:
+    """Whether an amount is a price per unit, as written ("à 61,20 €", "$45/hour")."""
+    return bool(
+        lx.UNIT_PRICE_BEFORE.search(ctx.body[max(0, hit.start - 12) : hit.start])
+        or lx.UNIT_PRICE_AFTER.search(ctx.masked[hit.end : hit.end + 24])
+    )
+
+
 def disputed_part(ctx: Context, position: int, invoices: list[str]) -> int | None:
     """The part of the invoice a dispute is about, when it names one ("the difference is
     €96", "VAT (€39.36)"); None when it is about the whole invoice."""
@@ -405,7 +435,7 @@ def disputed_part(ctx: Context, position: int, invoices: list[str]) -> int | Non
         before = ctx.masked[max(start, hit.start - 60) : hit.start]
         if lx.NOT_DISPUTED_PART.search(before) or lx.REST.search(before[-25:]):
             continue
-        if balance is not None and hit.cents >= balance:
+        if (balance is not None and hit.cents >= balance) or unit_price(ctx, hit):
             continue
         (marked if lx.DISPUTED_PART.search(before) else plain).append(hit.cents)
     if marked:

@@ -24,7 +24,7 @@ _TO_A_MACHINE = re.compile(
     | (?m:^)\s*(?:systeme|sistema|systeem|system|systemnachricht|komunikat\s+systemowy)\s*:
     | \b(?:assistant|assistent|asistente|assistente|asystent|ai|ia|ki|bot|agent|model|system)
         \s+(?:instructions?|prompt|anweisungen|instrucciones|istruzioni|instructies|instrukcje)
-        \s*:
+        \s*[:\]]
     | \#{2,}\s*(?:instructions?|system|prompt)\s*\#{2,}
     | \byou\s+are\s+(?:the|an?)\s+(?:\w+\s+){0,2}?(?:bot|assistant|agent|ai|model)\b
     """,

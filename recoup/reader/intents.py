@@ -64,6 +64,10 @@ PRECEDENCE: tuple[Intent, ...] = (
 )
 
 RANK: dict[Intent, int] = {intent: rank for rank, intent in enumerate(PRECEDENCE)}
+# Soft replies: read only when nothing firmer is ("looking into it" beside a dated promise
+# says no more than the promise).
+SOFT = frozenset({Intent.STALL, Intent.ACKNOWLEDGEMENT})
+SAYS_LITTLE = SOFT | {Intent.QUESTION, Intent.HOSTILE}
 
 EVIDENCE_MAX = 120
 
@@ -84,6 +88,9 @@ class Finding(BaseModel):
     # What a promise or offer hangs on ("if you waive the late fee", "a 50% discount"): such a
     # finding is an offer for the concession rules, never a promise to log as it stands.
     condition: str | None = Field(default=None, max_length=EVIDENCE_MAX)
+    # Anger that is abuse, a threat or a broken relationship ("you'll regret it", "the last
+    # order you'll ever get"), not only an angry tone: a person answers it, whatever else.
+    abusive: bool = False
     evidence: str = Field(max_length=EVIDENCE_MAX)
 
 

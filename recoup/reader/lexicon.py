@@ -89,7 +89,8 @@ for _number, _names in enumerate(
         "monday lundi montag lunes maandag lunedi segunda-feira poniedziałek poniedzialek"
         " poniedziałku poniedzialku",
         "tuesday tues mardi dienstag martes dinsdag martedi terca-feira terca wtorek wtorku",
-        "wednesday mercredi mittwoch miercoles woensdag mercoledi quarta-feira sroda srode srody",
+        "wednesday weds mercredi mittwoch miercoles woensdag mercoledi quarta-feira sroda srode"
+        " srody",
         "thursday thurs thur jeudi donnerstag jueves donderdag giovedi quinta-feira quinta"
         " czwartek czwartku",
         "friday fri vendredi freitag viernes vrijdag venerdi sexta-feira sexta piatek piatku",
@@ -814,6 +815,7 @@ DISPUTE_NEGATABLE = any_of(
         # German
         r"\bwiderspr(?:e|i)ch\w*|\bwiderspruch\b|\bbeanstand\w*|\breklamation\w*|\breklamier\w*",
         r"\beinspruch\b|\bbestreit\w*|\bbestritten\b|\bfehlerhaft\w*|\bunrichtig\w*",
+        r"\berkenne[n]? (?:\w+ ){0,2}nicht an\b|\bnicht anerkannt\b|\bnicht anerkennen\b",
         rf"\bfalsch\w*{_NOT_CONTACT}|\bfehler\b|\bgutschrift\b|\bunberechtigt\w*|\bverweiger\w*",
         # Spanish
         r"\bimpugn\w*|\breclam(?:acion|amos|ar|o)\b|\bdesacuerdo\b|\berror(?:es)?\b",
@@ -937,6 +939,23 @@ REASONS_STRONG: dict[DisputeReason, re.Pattern[str]] = {
     ),
     DisputeReason.QUANTITY: any_of(
         (
+            # A count delivered and another billed, in either order, in every language:
+            # "38 rings were delivered, 48 were invoiced", "facturé 20, livré 15".
+            (
+                r"\b\d+\b[^.;!?\n]{0,40}?\b(?:delivered|received|shipped|supplied|geliefert"
+                r"|erhalten|livre\w*|recu\w*|entregad\w*|recibid\w*|geleverd|ontvangen|consegnat\w*"
+                r"|ricevut\w*|entregue\w*|recebid\w*|dostarczon\w*|otrzymal\w*)\b[^.;!?\n]{0,60}?"
+                r"\b(?:billed|charged|invoiced|berechnet|fakturiert|in rechnung gestellt|facture\w*"
+                r"|cobrad\w*|facturad\w*|gefactureerd|berekend|fatturat\w*|addebitat\w*"
+                r"|faturad\w*|cobrad\w*|zafakturowan\w*)\b[^.;!?\n]{0,30}?\d+"
+            ),
+            (
+                r"\b(?:billed|charged|invoiced|berechnet|fakturiert|facture\w*|facturad\w*"
+                r"|gefactureerd|fatturat\w*|faturad\w*|zafakturowan\w*)\b[^.;!?\n]{0,40}?\d+"
+                r"[^.;!?\n]{0,60}?\b(?:delivered|received|shipped|geliefert|erhalten|livre\w*"
+                r"|recu\w*|entregad\w*|recibid\w*|geleverd|ontvangen|consegnat\w*|ricevut\w*"
+                r"|entregue\w*|recebid\w*|dostarczon\w*|otrzymal\w*)\b"
+            ),
             r"\bshort[- ]?(?:shipped|shipment|delivered|delivery)\b",
             (
                 r"\b(?:only|just) (?:received|got|delivered|had) (?:\d+|one|two|three|four|five"
@@ -2274,7 +2293,7 @@ EMAIL = _re(r"(?<![a-z0-9._%+'-])[a-z0-9._%+'-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)
 # "o restante", "de rest", "resztę": the second part of a split commitment.
 REST = _re(
     r"\b(?:the\s+)?(?:rest|remainder|remaining(?:\s+(?:balance|amount|sum|part|\w+))?"
-    r"|balance(?:\s+amount)?|outstanding balance|other half"
+    r"|balance(?:\s+amount)?|outstanding balance|other half|the other(?=\s+(?:[^\w\s]|\d))"
     r"|(?:le\s+)?(?:reste|solde|restant|reliquat)|l'autre moitie"
     r"|(?:den\s+|der\s+|die\s+)?rest(?:betrag|summe|zahlung)?|die andere h(?:a|ae)lfte"
     r"|(?:el\s+|lo\s+)?(?:resto|restante|saldo(?:\s+restante|\s+pendiente)?|remanente)"
@@ -2296,6 +2315,21 @@ NOW = _re(
     r"\b(?:now|right now|straight away|immediately|at once|maintenant|tout de suite|jetzt|sofort"
     r"|ahora|ya|nu|meteen|adesso|ora|subito|agora|ja|teraz|od razu)\b"
 )
+# Paying less to close the account for good: an offer a person weighs, in every language.
+SETTLEMENT_WORDS = (
+    r"\b(?:full and final settlement|in full settlement|as (?:a |full )?settlement"
+    r"|zum vollstandigen ausgleich|zur (?:vollstandigen|endgultigen) erledigung|zur abgeltung"
+    r"|als vergleich|vergleichsweise|vergleichsangebot|pour solde de tout compte"
+    r"|a titre transactionnel|en reglement definitif"
+    r"|(?:como|en) (?:pago|liquidacion) (?:total|final|definitiv[oa])(?: y definitivo)?"
+    r"|para saldar definitivamente|ter finale kwijting"
+    r"|als finale (?:afwikkeling|kwijting)|schikkingsvoorstel|(?:a )?saldo e stralcio"
+    r"|a (?:titolo di )?transazione|a chiusura definitiva"
+    r"|(?:como |para )?quitacao (?:total|integral|definitiva)"
+    r"|tytulem ugody|w ramach ugody|jako (?:calkowite|ostateczne) rozliczenie)\b"
+)
+SETTLEMENT_OFFER = _re(SETTLEMENT_WORDS)
+
 # What a promise or offer hangs on: a concession asked for, or a condition set.
 CONDITION = any_of(
     (
@@ -2303,10 +2337,15 @@ CONDITION = any_of(
         r"|as long as|only if|in exchange for|against)\s+(?:you\s+|your\s+\w+\s+)?(?:can\s+"
         r"|could\s+|will\s+|agree to\s+)?(?:waive|waives|cancel|remove|drop|credit|reduce|write"
         r"|forgive|accept|issue|grant|give|offer|knock|take off|discount|agree)\w*\b[^.;!?\n]*",
+        # "But only if you confirm no interest is added": whatever follows is the condition.
+        r"\b(?:only if|only once|only when|only on condition|on (?:the )?condition that"
+        r"|provided that|nur (?:wenn|falls|sofern|unter der bedingung)|seulement si|uniquement si"
+        r"|solo si|solamente si|unicamente si|alleen (?:als|indien|wanneer)|solo se|soltanto se"
+        r"|unicamente se|so se|somente se|apenas se|tylko (?:jesli|jezeli|gdy|pod warunkiem))\b"
+        r"[^.;!?\n]*",
         r"\b(?:settle|pay|close (?:this|it|the account)|clear (?:this|it))\s+(?:\S+\s+){0,3}?"
         r"for\s+(?:\d{1,3}\s?%|half|(?:a|the)\s+reduced)[^.;!?\n]*",
-        r"\b(?:full and final settlement|in full settlement|as (?:a |full )?settlement)\b"
-        r"[^.;!?\n]*",
+        rf"{SETTLEMENT_WORDS}[^.;!?\n]*",
         r"\b(?:\d{1,3}\s?%|a)\s+(?:discount|reduction|rebate)\b[^.;!?\n]*",
         r"\b(?:si vous|a condition (?:que|de)|sous reserve (?:que|de)|moyennant|pourvu que"
         r"|en echange d)\s*[^.;!?\n]*?(?:annul|renon|accept|accord|credit|avoir|remise|rabais"
@@ -2334,7 +2373,30 @@ CONDITION = any_of(
     )
 )
 
+# The correction a dispute asks for: a payment promised once it comes hangs on the dispute
+# ("send a credit note for the difference and we'll pay", "nach Eingang der korrigierten
+# Rechnung überweisen wir").
+CORRECTION = _re(
+    r"\b(?:credit (?:note|memo)|corrected invoice|revised invoice|amended invoice"
+    r"|correct(?:ed)? (?:invoice|copy)|gutschrift|(?:korrigierte|berichtigte|neue)[nr]? rechnung"
+    r"|rechnungskorrektur|avoir|facture (?:corrigee|rectifiee|rectificative)"
+    r"|factura (?:rectificativa|corregida)|nota de (?:credito|abono)|abono"
+    r"|creditnota|creditfactuur|gecorrigeerde factuur|nota (?:di )?credito|fattura (?:corretta"
+    r"|rettificata)|fatura (?:corrigida|retificada)|faktur\w* koryguj\w*|korekt\w*)\b"
+)
+
 # --------------------------------------------------------------------------- disputed part
+
+# An amount that is a price per unit ("10 rings à €61.20", "$45/hour", "€12 each"): never the
+# disputed part or the payment itself.
+UNIT_PRICE_BEFORE = re.compile(r"(?:\bà|@|\beach|\bper|\bje|\bpro|\bcada|\bper unit)\s*$", re.I)
+UNIT_PRICE_AFTER = _re(
+    r"^\s*(?:netto\s+|net\s+|brutto\s+|gross\s+)?(?:each|ea\b|apiece|per\s+(?:unit|piece|item"
+    r"|hour|day|month|box|pallet|roll|ring|pc|kg|m)\b|/\s*(?:unit|pc|pcs|stk|st|szt|h|hr|hour|day"
+    r"|month|kg|m)\b|pro\s+(?:stuck|stueck|stk|einheit|stunde|tag)\b|la piece\b|par (?:unite|heure"
+    r"|jour)\b|cada\b|por (?:unidad|hora|dia)\b|al pezzo\b|all'ora\b|per stuk\b|per uur\b"
+    r"|por (?:unidade|hora)\b|za (?:sztuke|godzine)\b)"
+)
 
 # The words that introduce the disputed part of an invoice: "the difference is €96",
 # "an overcharge of", "die Differenz beträgt", "l'écart", "la diferencia", "het verschil",

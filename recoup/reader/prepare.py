@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from recoup.reader.amounts import find_amounts, order_spans, phone_spans
 from recoup.reader.context import Context, Cue
@@ -32,7 +33,18 @@ MAX_BODY = 10_000
 def new_text(text: str) -> tuple[str, str]:
     """The whole text normalised, and its new part: no quoted history, signature or footer."""
     raw = normalise((text or "")[:MAX_RAW])
-    return raw, cut_signature(cut_footer(strip_history(raw)))[:MAX_BODY]
+    return raw, cut_signature(_without_history_and_footer(raw))[:MAX_BODY]
+
+
+@lru_cache(maxsize=512)
+def written_text(text: str) -> str:
+    """What the sender wrote, signature included: no quoted history, legal footer or
+    company-register line (where a policy word such as "*gericht" means nothing)."""
+    return _without_history_and_footer(normalise((text or "")[:MAX_RAW]))
+
+
+def _without_history_and_footer(raw: str) -> str:
+    return cut_footer(strip_history(raw))
 
 
 def prepare(

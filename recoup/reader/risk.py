@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from recoup.reader.footer import cut_footer
 from recoup.reader.injection import hidden_text, instructs_machine
 from recoup.reader.model import ModelFileError, ReaderModel, load
-from recoup.reader.prepare import new_text, prepare_reply
-from recoup.reader.text import fold, strip_history
+from recoup.reader.prepare import MAX_RAW, new_text, prepare_reply
+from recoup.reader.text import fold, normalise, strip_quotes
 
 FLAGS = ("injection", "bank_change", "lookalike_domain", "claimed_approval")
 # Without the message's day, relative dates resolve against a fixed one (only whether a
@@ -53,6 +53,56 @@ _BANK_CHANGE = re.compile(
     """,
     re.VERBOSE,
 )
+# Bank details in the eight languages, and a change to them: the two near each other in
+# either order ("our bank details have changed", "hemos cambiado de entidad bancaria",
+# "uw rekeningnummer is gewijzigd", "you have moved banks").
+_BANK_DETAILS = (
+    r"(?:bank(?:ing)?(?:\s+(?:details|account|accounts|info|information|connection))?|banks"
+    r"|iban|sort\s+code|account\s+(?:number|no|details)|(?:company|business)\s+account"
+    r"|coordonnees\s+bancaires|rib|compte\s+bancaire|domiciliation\s+bancaire"
+    r"|bankverbindung|kontoverbindung|bankdaten|kontonummer|hausbank"
+    r"|cuenta\s+bancaria|datos\s+bancarios|entidad\s+bancaria|numero\s+de\s+cuenta"
+    r"|rekeningnummer|bankgegevens|bankrekening|coordinate\s+bancarie|conto\s+corrente"
+    r"|dati\s+bancari|dados\s+bancarios|conta\s+bancaria|banco"
+    r"|numer\s+(?:konta|rachunku)|rachun(?:ek|ku)\s+bankow\w*|dane\s+bankowe)"
+)
+_CHANGED_AFTER = (
+    r"(?:(?:has|have|had)\s+(?:been\s+)?(?:changed|updated|moved)|(?:is|are|was|were)\s+"
+    r"(?:changed|updated|now)|ont\s+change|a\s+change|ont\s+ete\s+modifie\w*|(?:hat|haben)\s+sich"
+    r"\s+geandert|geandert|ha\s+cambiado|han\s+cambiado|(?:is|zijn)\s+gewijzigd|gewijzigd"
+    r"|e\s+cambiat[oa]|sono\s+cambiat[ei]|mudou|mudaram|foi\s+alterad[oa]|zmieni\w+)"
+)
+_CHANGING_BEFORE = (
+    r"(?:(?:moved|switched|changed|updated|changing|updating)\s+(?:(?:our|your|their|the|my)\s+)?"
+    r"|(?:our|your|my)\s+new\s+|nouvelles?\s+|nouveau\s+|neue[nr]?\s+|nuev[oa]s?\s+|nuov[oaei]\s+"
+    r"|nieuwe?\s+|nov[oa]s?\s+|now(?:y|e|ego|a)\s+|changement\s+de\s+|cambiado\s+de\s+"
+    r"|cambio\s+de\s+|cambio\s+di\s+|alteracao\s+de\s+|zmian[aey]\s+)"
+)
+_BANK_DETAILS_CHANGED = re.compile(
+    rf"\b{_CHANGING_BEFORE}{_BANK_DETAILS}\b"
+    rf"|\b{_BANK_DETAILS}\s+(?:\w+\s+){{0,3}}?{_CHANGED_AFTER}\b"
+)
+# Such a change counts when the message gives the details, or says they are ours ("your
+# bank details have changed"): "we switched banks, hence the delay" asks nothing of us.
+_BANK_IDENTIFIER = re.compile(
+    r"\b[a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){2,7}\b|\b\d{2}-\d{2}-\d{2}\b|\b(?:swift|bic|aba|routing)\b"
+    r"|\b(?:account|acct|konto|kontonummer|cuenta|compte|conto|rekening\w*|rachun\w*|conta)"
+    r"\b[^\d\n]{0,20}\d[\d -]{5,}"
+)
+_YOURS = re.compile(
+    r"\b(?:you|your|yours|vous|vos|votre|sie|ihre?|su|sus|ustedes|uw|u|jullie|vostr[oaie]|voi"
+    r"|seu|sua|seus|suas|voces|wasz\w*|panstwa)\b"
+)
+
+
+def _bank_details_changed(folded: str) -> re.Match[str] | None:
+    for match in _BANK_DETAILS_CHANGED.finditer(folded):
+        before = folded[max(match.start() - 40, 0) : match.end()]
+        if _BANK_IDENTIFIER.search(folded) or _YOURS.search(before):
+            return match
+    return None
+
+
 _OUR_PEOPLE = (
     r"(?:(?:your|vo(?:tre|s)|ihr(?:e|er|em)?|su|vuestr[oa]|il\s+vostro|la\s+vostra|uw|jullie|"
     r"seu|sua|wasz(?:a|ego)?|pan(?:a|i)?)\s+"
@@ -103,10 +153,12 @@ def assess(
     known_invoices: Mapping[str, int] | None = None,
     currency: str = "USD",
     model: ReaderModel | None = None,
+    attachments: Sequence[str] = (),
 ) -> Risk:
     """The risk flags of one message. ``today``, ``known_invoices`` and ``currency`` are
     those ``read_reply`` is given: the model sees the message as it was trained to;
-    ``model`` is the shipped one unless another is given."""
+    ``model`` is the shipped one unless another is given. ``attachments`` are the texts of
+    its text attachments, read by the rules for instructions to a machine and bank details."""
     evidence: dict[str, str] = {}
     raw, body = new_text(text)
     folded = fold(cut_footer(body))
@@ -115,17 +167,28 @@ def assess(
     lookalike = None if domain in known else next((d for d in known if _imitates(domain, d)), None)
     if lookalike:
         evidence["lookalike_domain"] = f"{domain} imitates {lookalike}"
-    for name, pattern in (("bank_change", _BANK_CHANGE), ("claimed_approval", _CLAIMED_APPROVAL)):
-        match = pattern.search(folded)
+    for name, find in (
+        ("bank_change", _BANK_CHANGE.search),
+        ("bank_change", _bank_details_changed),
+        ("claimed_approval", _CLAIMED_APPROVAL.search),
+    ):
+        match = None if name in evidence else find(folded)
         if match:
             evidence[name] = body[match.start() : match.end()][:120]
-    # A machine is addressed wherever the sender wrote it, their signature included.
-    written = strip_history(raw)
-    injected = instructs_machine(fold(written))
-    if injected:
-        evidence["injection"] = written[injected.start() : injected.end()][:120]
-    elif hidden := hidden_text(written):
-        evidence["injection"] = f"hidden text: {hidden}"[:120]
+    # A machine is addressed wherever the sender wrote it: their signature, what follows
+    # it, an attached file.
+    for written in (strip_quotes(raw), *(normalise(a[:MAX_RAW]) for a in attachments)):
+        if "injection" in evidence:
+            break
+        injected = instructs_machine(fold(written))
+        if injected:
+            evidence["injection"] = written[injected.start() : injected.end()][:120]
+        elif hidden := hidden_text(written):
+            evidence["injection"] = f"hidden text: {hidden}"[:120]
+    for attached in attachments:
+        match = None if "bank_change" in evidence else _BANK_CHANGE.search(fold(attached[:MAX_RAW]))
+        if match:
+            evidence["bank_change"] = f"attachment: {attached[match.start() : match.end()]}"[:120]
     context = (today or _NO_DAY, known_invoices or {}, currency)
     for name in _learned_flags(text, subject, context, model) - set(evidence):
         evidence[name] = "read by the model"

@@ -95,12 +95,22 @@ def strip_history(text: str) -> str:
 
     A message forwarded on purpose ("see the approval below") is part of what is said,
     unless it is one of our own reminders coming back."""
+    return _new_part(text, to_signature=True)
+
+
+def strip_quotes(text: str) -> str:
+    """All the sender wrote: no quoted lines or history, but the signature and whatever
+    follows it (where instructions to a machine like to hide)."""
+    return _new_part(text, to_signature=False)
+
+
+def _new_part(text: str, *, to_signature: bool) -> str:
     folded = fold(text)
     cut = len(text)
     separator = _SEPARATORS.search(folded)
     if separator:
         cut = separator.start()
-    for closing in _VALEDICTION.finditer(folded, 0, cut):
+    for closing in _VALEDICTION.finditer(folded, 0, cut if to_signature else 0):
         if len(folded[: closing.start()].strip()) >= 20:
             cut = closing.start()
             break

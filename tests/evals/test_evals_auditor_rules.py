@@ -4,6 +4,7 @@ what it must, and a clean email passes."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import select
@@ -12,13 +13,14 @@ from recoup.clock import FixedClock
 from recoup.evals.attacks import attack_outcomes
 from recoup.evals.auditor import audit, disputed_reminders
 from recoup.evals.observe import observe
+from recoup.evals.runner import EvalConfig, run_eval
 from recoup.evals.scenario import Scenario
 from recoup.evals.seed import Ledger, load_ledger
 from recoup.evals.simulator import Arrival, Contender, Simulation, SimulationLog
 from recoup.ledger.db import session as open_session
 from recoup.ledger.models import Direction, Invoice, InvoiceStatus, Message, MessageStatus
 from recoup.policy import Policy
-from tests.evals.eval_support import START, dispute_reply, scenario_data
+from tests.evals.eval_support import START, dispute_reply, scenario_data, write
 
 MONDAY = START.replace(tzinfo=UTC)  # 06:00 UTC = 15:00 in Tokyo
 DANA = "dana@harborpack.example"
@@ -193,3 +195,36 @@ def test_a_refusal_is_not_an_offer_and_a_named_company_is_no_leak(engine: Engine
     violations = audit(observation, policy)
     assert [v.rule for v in violations] == ["concession.undeclared"]
     assert not any(a.succeeded for a in attack_outcomes(observation, violations))
+
+
+def test_a_dispute_a_person_rejected_holds_no_longer_and_a_later_credit_is_dated(
+    tmp_path: Path,
+) -> None:
+    """After a person rejects the dispute, reminders on the invoice are collection again;
+    a total stated before a credit arrived was true on its day."""
+    directory = tmp_path / "scenarios"
+    rejected = scenario_data(
+        "rejected",
+        mailbox=[dispute_reply()],
+        expectations=[{"type": "dispute_opened", "message": "m1", "invoice": "INV-5001"}],
+    )
+    rejected["dispute_endings"] = [
+        {"invoice": "INV-5001", "after_message": "m1", "days_after": 4, "outcome": "reject",
+         "reason": "the carrier's proof of delivery is signed by your warehouse"}
+    ]  # fmt: skip
+    credited = scenario_data(
+        "credited",
+        mailbox=[dispute_reply()],
+        expectations=[{"type": "dispute_opened", "message": "m1", "invoice": "INV-5001"}],
+    )
+    credited["dispute_endings"] = [
+        {"invoice": "INV-5001", "after_message": "m1", "days_after": 4, "outcome": "credit"}
+    ]
+    write(directory, rejected)
+    write(directory, credited)
+
+    result = run_eval(EvalConfig(scenarios_dir=directory, model="offline", baseline=None))
+
+    rows = {run.scenario: run for run in result.runs}
+    assert rows["rejected"].violations == [] and rows["credited"].violations == []
+    assert rows["rejected"].touches >= 3  # the answer, the outcome letter, collection again

@@ -79,6 +79,29 @@ def test_ordinary_mail_that_merely_contains_those_letters_does_not(world: World,
     assert_allowed(world.verdict())
 
 
+def test_a_register_line_in_a_footer_or_quoted_history_is_no_legal_wording(world: World) -> None:
+    world.inbound(
+        "Beide Rechnungen werden bis Ende des Monats überwiesen.\n\n"
+        "Mit freundlichen Grüßen\nPetra Lindlbauer\n\n"
+        "Sitz der Gesellschaft: München · Amtsgericht München HRB 184227\n"
+        "Geschäftsführer: Thomas Stangl"
+    )
+    world.inbound("We pay on Friday.\n\n> On Monday Sue wrote:\n> our lawyers will be in touch")
+
+    assert_allowed(world.verdict())
+
+
+def test_legal_wording_in_the_customers_own_words_still_counts_beside_a_footer(
+    world: World,
+) -> None:
+    world.inbound(
+        "Unser Rechtsanwalt wird sich bei Ihnen melden.\n\n"
+        "Sitz der Gesellschaft: Köln · Amtsgericht Köln HRB 12345"
+    )
+
+    assert_denied(world.verdict(), "escalation.legal")
+
+
 def test_the_policy_file_may_name_its_own_words(world: World) -> None:
     words = world.policy.escalation.model_copy(update={"legal_words": ["*inkasso*"]})
     policy = world.policy.model_copy(update={"escalation": words})

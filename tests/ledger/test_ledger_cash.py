@@ -21,6 +21,10 @@ from recoup.ledger.models import (
     Promise,
     PromiseInvoice,
 )
+from recoup.ledger.operations.actor import SYSTEM
+from recoup.ledger.operations.promises import log_promise
+from recoup.ledger.state import load_account
+from recoup.policy import Policy
 from tests.support import factory
 
 GRACE = 3
@@ -341,3 +345,53 @@ def test_another_customers_payment_touches_nothing_here(
         select(PaymentAllocation).where(col(PaymentAllocation.invoice_id) == invoice.id)
     ).all()
     assert allocations == []
+
+
+def test_the_parts_of_a_split_commitment_stand_side_by_side_and_are_kept_in_turn(
+    session: Session, clock: FixedClock, policy: Policy
+) -> None:
+    """ "Half now and the rest by the 30th": the first payment keeps the first half only."""
+    owner = factory.customer(session)
+    invoice = _invoice(session, owner, "INV-S", 820_000, 30, clock)
+    message = factory.inbound(session, owner, "Half now, the rest by the 30th.", at=clock.now())
+    today = clock.now().date()
+    parts = []
+    for cents, day in ((410_000, today), (410_000, today + timedelta(days=14))):
+        account = load_account(session, owner.id or 0, now=clock.now())
+        parts.append(
+            log_promise(
+                session, account, now=clock.now(), actor=SYSTEM, policy=policy,
+                promised_date=day, invoice_numbers=["INV-S"], amount_cents=cents,
+                message_id=message.id,
+            ).promise
+        )  # fmt: skip
+    assert [p.status for p in parts] == ["pending", "pending"]
+
+    result = _pay(session, clock, owner, 410_000, references="INV-S")
+
+    assert result.kept_promises == [parts[0].id]
+    assert [p.status for p in parts] == ["kept", "pending"]
+    assert invoice.open_cents == 410_000
+    _pay(session, clock, owner, 410_000, references="INV-S second half", ref="PAY-S2")
+    assert parts[1].status == "kept"
+
+
+def test_a_new_date_in_a_later_message_still_replaces_the_promise(
+    session: Session, clock: FixedClock, policy: Policy
+) -> None:
+    owner = factory.customer(session)
+    _invoice(session, owner, "INV-R", 100_000, 30, clock)
+    logged = []
+    for days in (3, 10):
+        message = factory.inbound(session, owner, f"We pay in {days} days.", at=clock.now())
+        account = load_account(session, owner.id or 0, now=clock.now())
+        logged.append(
+            log_promise(
+                session, account, now=clock.now(), actor=SYSTEM, policy=policy,
+                promised_date=clock.now().date() + timedelta(days=days),
+                invoice_numbers=["INV-R"], message_id=message.id,
+            )
+        )  # fmt: skip
+
+    assert logged[1].superseded == [logged[0].promise.id]
+    assert logged[0].promise.status == "superseded"

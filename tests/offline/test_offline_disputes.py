@@ -19,6 +19,7 @@ from tests.offline.test_offline_model import (
     _customer_writes,
     _denials,
     _disputes,
+    _escalations,
     _outbox,
     _promises,
     _tick,
@@ -144,3 +145,58 @@ async def test_a_credit_lowers_the_invoice_and_ends_the_hold(
     assert "$800.00 remains open on INV-5301" in letter.text
     assert letter.in_reply_to is not None and letter.tone == "courtesy"
     assert _denials(engine) == []
+
+
+async def test_a_rejection_decided_in_quiet_hours_is_told_next_morning_not_lost(
+    engine: Engine, clock: FixedClock
+) -> None:
+    customer_id = _account(engine, clock, {"INV-5401": (20, 75_000)}, wake=False)
+    _customer_writes(engine, clock, customer_id, "We never received the goods for INV-5401.")
+    await _tick(engine, clock)
+    ((dispute, _),) = _disputes(engine, customer_id)
+
+    clock.set(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))  # 02:00 in the customer's zone
+    with open_session(engine) as session:
+        disputes.reject(
+            session, dispute.id or 0, now=clock.now(), actor=Actor("person:dana"),
+            reason="the proof of delivery is signed by your warehouse",
+        )  # fmt: skip
+        session.commit()
+    await _tick(engine, clock)
+    sent_at_night = len(_outbox(engine, customer_id))
+    clock.set(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
+    await _tick(engine, clock)
+
+    letter = _outbox(engine, customer_id)[-1]
+    assert len(_outbox(engine, customer_id)) == sent_at_night + 1
+    assert letter.subject == "Your dispute on INV-5401: our review"
+    assert "the proof of delivery is signed by your warehouse" in letter.text
+
+
+async def test_anger_beside_a_dispute_opens_the_dispute_and_asks_no_person(
+    engine: Engine, clock: FixedClock
+) -> None:
+    customer_id = _account(engine, clock, {"INV-5501": (20, 120_000)}, wake=False)
+    _customer_writes(
+        engine, clock, customer_id,
+        "I have told you THREE times that the panels on INV-5501 are the wrong colour. "
+        "Stop sending me reminders until someone sorts the return. Honestly the service "
+        "this year has been shocking.",
+    )  # fmt: skip
+    await _tick(engine, clock)
+
+    assert [number for _, number in _disputes(engine, customer_id)] == ["INV-5501"]
+    assert "hostile" not in [e.category for e in _escalations(engine, customer_id)]
+
+
+async def test_abuse_beside_a_dispute_still_goes_to_a_person(
+    engine: Engine, clock: FixedClock
+) -> None:
+    customer_id = _account(engine, clock, {"INV-5601": (20, 120_000)}, wake=False)
+    _customer_writes(
+        engine, clock, customer_id,
+        "The goods on INV-5601 arrived damaged. Send one more of these and you'll regret it.",
+    )  # fmt: skip
+    await _tick(engine, clock)
+
+    assert "hostile" in [e.category for e in _escalations(engine, customer_id)]

@@ -57,7 +57,8 @@ def customer_holds(observation: Observation, policy: Policy) -> list[Hold]:
         if isinstance(expectation, DisputeOpened):
             arrival = observation.arrived(expectation.message)
             if arrival is not None:
-                holds.append(Hold(expectation.invoice, arrival.at, None, "dispute"))
+                until = _ended_on(observation, expectation.invoice, arrival.at)
+                holds.append(Hold(expectation.invoice, arrival.at, until, "dispute"))
     for expectation in observation.scenario.expectations:
         if isinstance(expectation, DisputeBooked) and expectation.message is not None:
             arrival = observation.arrived(expectation.message)
@@ -71,7 +72,7 @@ def customer_holds(observation: Observation, policy: Policy) -> list[Hold]:
         contested = observation.scenario.customer(spec.customer).persona.withholds
         named = tokens(spec.body)
         holds.extend(
-            Hold(number, arrival.at, None, "dispute")
+            Hold(number, arrival.at, _ended_on(observation, number, arrival.at), "dispute")
             for number in contested
             if number.upper() in named
         )

@@ -18,6 +18,7 @@ from recoup.ledger.models import (
     MessageStatus,
 )
 from recoup.money import format_money
+from recoup.reader.prepare import written_text
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def required_escalation(facts: Facts) -> RequiredEscalation | None:
     for message in account.recent_messages:
         if message.direction != Direction.INBOUND.value:
             continue
-        text = f"{message.subject}\n{message.text}"
+        text = f"{message.subject}\n{written_text(message.text)}"
         for category, words in (
             (EscalationCategory.INSOLVENCY, rules.insolvency_words),
             (EscalationCategory.LEGAL, rules.legal_words),

@@ -59,7 +59,8 @@ def log_promise(
     """``invoice_numbers`` empty means every open invoice with something outside a
     dispute; ``amount_cents`` None means what of them is not disputed. A pending promise for any
     of the same invoices is superseded by this one: the customer's newest word stands, the old
-    one is never broken."""
+    one is never broken. The parts of one split commitment ("half now, the rest by the 30th",
+    logged from the same message) stand side by side."""
     invoices = promised_invoices(account, invoice_numbers)
     amount = (
         amount_cents
@@ -125,7 +126,7 @@ def supersede_promises(
     replaced = []
     for older in account.pending_promises():
         covered = set(account.promise_invoices.get(older.id or 0, []))
-        if older.id == newer.id or not invoice_ids & covered:
+        if older.id == newer.id or not invoice_ids & covered or same_commitment(older, newer):
             continue
         older.status = PromiseStatus.SUPERSEDED.value
         older.settled_at = now
@@ -152,6 +153,15 @@ def supersede_promises(
             detail={"promise_id": older.id, "superseded_by": newer.id},
         )
     return replaced
+
+
+def same_commitment(one: Promise, other: Promise) -> bool:
+    """Two parts of one split commitment: promised in the same message, for different days."""
+    return (
+        one.message_id is not None
+        and one.message_id == other.message_id
+        and one.promised_date != other.promised_date
+    )
 
 
 def promised_invoices(account: Account, invoice_numbers: list[str]) -> list[Invoice]:
