@@ -53,8 +53,10 @@ def fold(text: str) -> str:
 _SEPARATORS = re.compile(
     r"""
     ^\s*-{2,}\s*(?:original\ message|ursprungliche\ nachricht|message\ d'origine|mensaje\ original
-        |oorspronkelijk\ bericht|messaggio\ originale|forwarded\ message
-        |weitergeleitete\ nachricht|message\ transfere)\s*-{2,}
+        |oorspronkelijk\ bericht|messaggio\ originale|mensagem\ original|wiadomosc\ oryginalna
+        |forwarded\ message|weitergeleitete\ nachricht|message\ transfere|mensaje\ reenviado
+        |doorgestuurd\ bericht|messaggio\ inoltrato|mensagem\ encaminhada
+        |wiadomosc\ przekazana|przekazana\ wiadomosc)\s*-{2,}
     | ^\s*_{8,}\s*$
     | ^\s*(?:from|de|von|van|da|desde)\s*:[^\n]*\n(?:[^\n]*\n){0,3}?\s*
         (?:sent|date|envoye|gesendet|datum|enviado|fecha|verzonden|inviato|data|to|an|a|para|aan)\s*:
@@ -79,12 +81,16 @@ _VALEDICTION = re.compile(
       | thank\ you(?:\ in\ advance)?
       | many\ thanks | cheers | sincerely | yours\ (?:sincerely|faithfully|truly)
       | (?:bien\ )?cordialement | bien\ a\ vous | (?:sinceres\ |meilleures\ )?salutations
-      | mit\ freundlichen\ grussen | freundliche\ grusse | (?:viele|beste|liebe)\ grusse
-      | mfg | lg | gruss
+      | mit\ freundlichen\ gru(?:ss|ß)en | freundliche\ gru(?:ss|ß)e
+      | (?:viele|beste|liebe)\ gru(?:ss|ß)e | mfg | lg | gru(?:ss|ß)
       | (?:un\ )?saludos?(?:\ cordiales)? | atentamente | cordialmente
       | (?:met\ )?vriendelijke\ groet(?:en)? | (?:hartelijke\ )?groet(?:en)? | mvg
       | (?:cordiali|distinti)\ saluti | saluti | un\ saluto | grazie(?:\ mille)?
       | merci(?:\ beaucoup)? | (?:vielen\ )?dank(?:e)? | gracias | bedankt | dank\ u(?:\ wel)?
+      | (?:melhores\ |com\ os\ melhores\ )?cumprimentos | abracos? | obrigad[oa](?:\(a\))?
+      | saudacoes | att\.? | at\.te
+      | z\ (?:wyrazami\ szacunku|powazaniem) | (?:serdecznie\ )?pozdrawiam(?:y)?
+      | dziekuje | dziekujemy | z\ gory\ dziekuje
     )\s*[,.!]*\s*$""",
     re.MULTILINE | re.VERBOSE,
 )
@@ -106,33 +112,49 @@ def strip_quotes(text: str) -> str:
 
 def _new_part(text: str, *, to_signature: bool) -> str:
     folded = fold(text)
-    cut = len(text)
+    history = len(text)
     separator = _SEPARATORS.search(folded)
     if separator:
-        cut = separator.start()
-    for closing in _VALEDICTION.finditer(folded, 0, cut if to_signature else 0):
-        if len(folded[: closing.start()].strip()) >= 20:
-            cut = closing.start()
-            break
+        history = separator.start()
+    signature = next(
+        (
+            closing.start()
+            for closing in _VALEDICTION.finditer(folded, 0, history)
+            if len(folded[: closing.start()].strip()) >= 20
+        ),
+        history,
+    )
+    cut = signature if to_signature else history
     kept = [line for line in text[:cut].split("\n") if not line.lstrip().startswith(">")]
     new = "\n".join(kept).strip()
-    forwarded = _forwarded(text, folded, separator).strip() if separator else ""
+    forwarded = _forwarded(text, folded, separator, signature).strip() if separator else ""
     return f"{new}\n\n{forwarded}".strip() if forwarded else new
 
 
 _FORWARD_HEADER = re.compile(
     r"forwarded message|begin forwarded|weitergeleitete nachricht|anfang der weitergeleiteten"
     r"|message transfere|debut du message reexpedie|mensaje reenviado|doorgestuurd bericht"
-    r"|messaggio inoltrato"
+    r"|messaggio inoltrato|mensagem encaminhada|wiadomosc przekazana|przekazana wiadomosc"
+)
+# Outlook heads a forward and a reply alike ("-----Original Message-----"): what the note
+# says tells them apart.
+_ORIGINAL_HEADER = re.compile(
+    r"original message|ursprungliche nachricht|message d'origine|mensaje original"
+    r"|oorspronkelijk bericht|messaggio originale|mensagem original|wiadomosc oryginalna"
 )
 _POINTS_BELOW = re.compile(
-    r"\b(?:below|underneath|fyi|forwarding|see (?:the )?(?:thread|e-?mail|mail|approval|note)"
-    r"|ci-dessous|en dessous|voir (?:le )?(?:mail|message)|unten|untenstehend|anbei|abajo"
-    r"|a continuacion|hieronder|onderstaand|sotto|di seguito)\b"
+    r"\b(?:below|underneath|fyi|forwarding|for your (?:information|info|reference)"
+    r"|see (?:the )?(?:thread|e-?mail|mail|approval|note)"
+    r"|ci-dessous|en dessous|voir (?:le )?(?:mail|message)|pour (?:information|info)"
+    r"|je vous transfere|unten|untenstehend|anbei|zur (?:info|information|kenntnis)|abajo"
+    r"|a continuacion|para su (?:informacion|conocimiento)|le reenvio|hieronder|onderstaand"
+    r"|ter info(?:rmatie)?|sotto|di seguito|per (?:vostra|sua) (?:informazione|conoscenza)"
+    r"|abaixo|para (?:conhecimento|informacao)|segue|ponizej|do wiadomosci|przesylam)\b"
 )
 _HEADER_FIELD = re.compile(
     r"^\s*(?:from|sent|date|to|cc|subject|de|envoye|a|objet|von|gesendet|an|betreff|datum"
-    r"|enviado|fecha|para|asunto|van|verzonden|aan|onderwerp|da|inviato|data|oggetto)\s*:"
+    r"|enviado|fecha|para|asunto|van|verzonden|aan|onderwerp|da|inviato|data|oggetto"
+    r"|enviada|assunto|od|do|dw|wys[lł]ano|temat)\s*:"
 )
 # Our own reminder, forwarded back to us, is not the customer speaking.
 _DUNNING = re.compile(
@@ -142,12 +164,15 @@ _DUNNING = re.compile(
 )
 
 
-def _forwarded(text: str, folded: str, separator: re.Match[str]) -> str:
-    """The body of a message forwarded on purpose below a short note that points to it."""
-    if not _FORWARD_HEADER.search(separator.group()):
+def _forwarded(text: str, folded: str, separator: re.Match[str], note_end: int) -> str:
+    """The body of a message forwarded on purpose below a short note that points to it
+    (the note ends where its signature starts)."""
+    header = folded[max(0, separator.start() - 80) : separator.end()]
+    note = folded[: min(note_end, separator.start())]
+    points = bool(_POINTS_BELOW.search(note))
+    if not (_FORWARD_HEADER.search(header) or (_ORIGINAL_HEADER.search(header) and points)):
         return ""
-    note = folded[: separator.start()]
-    if len(note.strip()) > 300 or not (_POINTS_BELOW.search(note) or not note.strip()):
+    if len(note.strip()) > 300 or not (points or not note.strip()):
         return ""
     lines = text[separator.end() :].split("\n")
     while lines and (not lines[0].strip() or _HEADER_FIELD.match(fold(lines[0]))):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from recoup.reader import CopyKind, DisputeReason, Intent, Reading, read_reply
 from recoup.reader.text import strip_history
 
@@ -116,3 +118,52 @@ def test_payment_done_is_a_payment_made() -> None:
 
 def test_payment_done_by_a_day_ahead_is_a_promise() -> None:
     assert read("Payment done by Friday.").primary.intent is Intent.PROMISE
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "Para su información, abajo tienen la autorización interna del pago.\n\n"
+            "Saludos cordiales,\nCarmen García\n\n"
+            "---------- Mensaje reenviado ---------\n"
+            "De: María García <maria@farmasur.es>\nFecha: lunes, 23 de noviembre de 2026\n"
+            "Asunto: RE: Recordatorio\nPara: Carmen García <carmen@farmasur.es>\n\n"
+            "Carmen, ok, que entren en la remesa del día 20.\n",
+            "remesa del día 20",
+        ),
+        (
+            # Outlook heads a forward like a reply; the note says it is one.
+            "anbei die interne Freigabe. Die Zahlung erfolgt wie unten angegeben.\n\n"
+            "Mit freundlichen Grüßen\nSabine Krüger\nBuchhaltung\nZürcher Feinmechanik AG\n"
+            "Diese Nachricht ist vertraulich und ausschliesslich für den Adressaten bestimmt.\n\n"
+            "-----Ursprüngliche Nachricht-----\nVon: Uwe Koch <uwe@zfm-ag.ch>\n"
+            "Gesendet: Mittwoch, 10. März 2027 14:38\nAn: Sabine Krüger\nBetreff: AW: Mahnung\n\n"
+            "Zahlung kann zum Monatsende raus.\n",
+            "zum Monatsende raus",
+        ),
+        (
+            "Do wiadomości: płatność została zaakceptowana, szczegóły poniżej.\n\n"
+            "Z wyrazami szacunku,\nPiotr Kamiński\n\n-----Original Message-----\n"
+            "Od: Ewa Mazur <ewa@kowalski.pl>\nWysłano: środa, 17 marca 2027\n"
+            "Do: Piotr Kamiński\nTemat: RE: Przypomnienie\n\n"
+            "Proszę zlecić przelew z datą 31.03.2027.\n",
+            "przelew z datą 31.03.2027",
+        ),
+    ],
+)
+def test_an_approval_forwarded_under_a_note_that_points_to_it_is_read(text: str, kept: str) -> None:
+    said = strip_history(text)
+
+    assert kept in said
+    assert "Gesendet" not in said and "Wysłano" not in said and "Fecha" not in said
+    assert "vertraulich" not in said  # the note's signature and footer are not part of it
+
+
+def test_a_reply_under_an_outlook_header_without_such_a_note_is_history() -> None:
+    text = (
+        "Thanks, we have noted it on file.\n\nBest regards\nAna\n\n-----Original Message-----\n"
+        "From: Ana <ana@acme.example>\nSent: Monday\nTo: AR\nSubject: RE: INV-3301\n\n"
+        "We will pay INV-3301 on Friday.\n"
+    )
+    assert strip_history(text) == "Thanks, we have noted it on file."
