@@ -204,7 +204,8 @@ class EscalationRules(_Section):
         "appointed administrator*", "receivership", "receiver appointed", "liquidation",
         "liquidator*", "zahlungsunfähig*", "faillite", "redressement judiciaire",
         "liquidation judiciaire", "concurso de acreedores", "quiebra", "faillissement",
-        "surseance", "fallimento", "concordato preventivo",
+        "surseance", "fallimento", "concordato preventivo", "nclt", "cirp",
+        "resolution professional", "moratorium",
     ]  # fmt: skip
 
 

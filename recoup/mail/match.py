@@ -20,6 +20,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from recoup.ledger.models import Contact, Customer, Invoice, Message
+from recoup.reader.risk import imitates
 
 # Mailbox providers shared by unrelated people: their domain says nothing about
 # the account.
@@ -195,12 +196,19 @@ def match_message(
     text: str,
 ) -> MatchResult:
     invoices = invoices_named(session, f"{subject}\n{text}")
-    return _decide(
+    decided = _decide(
         thread_candidates(session, in_reply_to, list(references)),
         contact_candidates(session, from_addr),
         domain_candidates(session, from_addr),
         invoices,
     )
+    if decided.customer_id is None and not decided.candidates:
+        # A sender imitating one account's domain writes about that account: matched to
+        # it, the message carries its look-alike flag to the person who must see it.
+        imitated = lookalike_candidates(session, from_addr)
+        if len(imitated) == 1:
+            return MatchResult(next(iter(imitated)), "lookalike domain", sorted(imitated))
+    return decided
 
 
 def _decide(
@@ -279,6 +287,25 @@ def contact_candidates(session: Session, from_addr: str) -> frozenset[int]:
         select(Contact.customer_id).where(func.lower(Contact.email) == address).distinct()
     )
     return frozenset(owners)
+
+
+def lookalike_candidates(session: Session, from_addr: str) -> frozenset[int]:
+    """The accounts whose email domain the sender's imitates ("mesaverdegriil" for
+    "mesaverdegrill"); read only for mail nothing else matched."""
+    domain = _domain(from_addr)
+    if not domain:
+        return frozenset()
+    size = func.length(Customer.email_domain)
+    rows = session.exec(
+        select(Customer.id, Customer.email_domain).where(
+            col(Customer.email_domain).is_not(None), size.between(len(domain) - 3, len(domain) + 3)
+        )
+    )
+    return frozenset(
+        customer_id
+        for customer_id, real in rows
+        if customer_id is not None and real and imitates(domain, real.lower())
+    )
 
 
 def domain_candidates(session: Session, from_addr: str) -> frozenset[int]:

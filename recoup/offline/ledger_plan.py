@@ -107,11 +107,17 @@ def promise_invoices(item: Item, here: Situation, disputed: set[str]) -> list[st
     named = [inv.number for n in item.finding.invoice_numbers if (inv := here.invoice(n))]
     if named:
         return [n for n in dict.fromkeys(named) if n not in disputed]
-    return [
-        inv.number
+    overdue = [
+        inv
         for inv in here.state.open_invoices
         if inv.days_past_due > 0 and inv.number not in disputed
     ]
+    # "Will pay the 12.500 kr Thursday, the small one after": an amount that is exactly one
+    # invoice's balance names that invoice.
+    exact = [inv.number for inv in overdue if inv.open_cents == item.finding.amount_cents]
+    if len(exact) == 1 and len(overdue) > 1:
+        return exact
+    return [inv.number for inv in overdue]
 
 
 def ledger_actions(items: list[Item], here: Situation) -> list[Planned]:

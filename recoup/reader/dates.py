@@ -764,6 +764,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
         _dom,
     ),
     (re.compile(r"\b(?:do\s+)?dnia\s+(?P<dom>\d{1,2})\b(?![.\d/-])"), _dom),
+    # French "le 30 courant": the 30th of this month.
+    (re.compile(r"\b(?:le\s+)?(?P<dom>\d{1,2})\s+(?:courant|du mois courant|de ce mois)\b"), _dom),
     # Dutch "op 23-11": day and month with a hyphen, after a preposition.
     (
         re.compile(

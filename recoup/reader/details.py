@@ -135,6 +135,10 @@ def _sending_now(ctx: Context, start: int, end: int) -> bool:
     return bool(today or lx.NOW.search(ctx.masked, start, end))
 
 
+def _named(ctx: Context, start: int, end: int) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(hit.number for hit in inside(start, end, ctx.invoices)))
+
+
 def _dated_part(ctx: Context, start: int, end: int) -> bool:
     """ "5k on Weds and the other 3.2k next Friday": a first part with its own amount and a
     day still to come is a commitment, wherever the promise was read."""
@@ -173,6 +177,13 @@ def _split_terms(cue: Cue, start: int, end: int, ctx: Context) -> list[Terms] | 
     invoices = list(
         dict.fromkeys(hit.number for hit in inside(first_start, last_end, ctx.invoices))
     )
+    # "CIP-1 now; the remaining CIP-2 by the 20th": each part is about the invoices it names.
+    first_invoices = tuple(
+        dict.fromkeys(h.number for h in inside(first_start, middle, ctx.invoices))
+    )
+    rest_invoices = tuple(dict.fromkeys(h.number for h in inside(middle, last_end, ctx.invoices)))
+    if not first_invoices or not rest_invoices:
+        first_invoices = rest_invoices = tuple(invoices)
     balance = _balance(ctx, invoices)
     first_cue = Cue(cue.intent, max(first_start, min(cue.start, middle - 1)), cue.end)
     first_date = _promise_date(first_cue, first_start, middle, ctx)
@@ -194,10 +205,10 @@ def _split_terms(cue: Cue, start: int, end: int, ctx: Context) -> list[Terms] | 
         second_amount = None
     condition = condition_in(ctx, first_start, last_end)
     if paid_first:
-        return [Terms(second_date, second_amount, tuple(invoices), condition)]
+        return [Terms(second_date, second_amount, rest_invoices, condition)]
     return [
-        Terms(first_date or ctx.today, first_amount, tuple(invoices), condition),
-        Terms(second_date, second_amount, tuple(invoices), condition),
+        Terms(first_date or ctx.today, first_amount, first_invoices, condition),
+        Terms(second_date, second_amount, rest_invoices, condition),
     ]
 
 
@@ -381,12 +392,16 @@ def findings_for(cue: Cue, seg: Segment, ctx: Context) -> list[Finding]:
     terms = promise_terms(cue, seg.start, seg.end, ctx)
     if len(terms) < 2:
         return [finding]
+    # Parts that name invoices of their own keep them; otherwise the clause's stand.
+    own = len({part.invoices for part in terms}) > 1
     return [
         finding.model_copy(
             update={
                 "date": part.date,
                 "amount_cents": part.amount_cents,
-                "invoice_numbers": finding.invoice_numbers or list(part.invoices),
+                "invoice_numbers": list(part.invoices)
+                if own
+                else finding.invoice_numbers or list(part.invoices),
                 "condition": part.condition,
             }
         )

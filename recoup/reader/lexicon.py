@@ -234,7 +234,8 @@ NEGATORS_AFTER: dict[str, str] = {
 
 _PAY_EN = (
     r"(?:pay|settle|remit|wire|transfer|clear (?:the|this|it|our|your|balance|invoice)"
-    r"|release (?:the |a )?(?:payment|funds|it)|process (?:the |this |your )?(?:payment|invoice|it)"
+    r"|release (?:the |a )?(?:payment|funds|it|(?=(?:rs\.?|inr|usd|eur|gbp|[$€£₹])?\s?\d))"
+    r"|process (?:the |this |your )?(?:payment|invoice|it)"
     r"|make (?:the |a |full |partial )?payment"
     r"|send (?:you )?(?:the |a |our )?(?:payment|funds|money|transfer|wire|remittance|check"
     r"|cheque))"
@@ -283,6 +284,7 @@ PROMISE = any_of(
             r"(?:[$£€]|usd\s|eur\s|gbp\s)\s?\d"
         ),
         (
+            r"\byou(?:'ll| will| shall)\s+<W>{0,1}?(?:be|get) paid\b|"
             r"\b(?:it|this|they|that|both|payment)'ll\s+<W>{0,2}?(?:be (?:paid|settled|sent"
             r"|released|processed|included|on)|go out|go through|follow|reach you|arrive"
             r"|be with you|land)\b"
@@ -373,6 +375,12 @@ PROMISE = any_of(
             r"\b(?:nous|je|on)\s+(?:vous\s+|la\s+|le\s+|les\s+|l')?(?:payerons|paierons|reglerons"
             r"|virerons|verserons|solderons|honorerons|payerai|paierai|reglerai|virerai|verserai)\b"
         ),
+        # "On vous paie dès que c'est déposé, au plus tard le 31": the present, with a day.
+        (
+            r"\b(?:on|nous|je)\s+(?:vous\s+|la\s+|le\s+|les\s+|l')?(?:paie|paye|payons|regle"
+            r"|reglons|vire|virons|verse|versons)\b(?=[^.;!?]{0,80}?(?:\d|demain|lundi|mardi"
+            r"|mercredi|jeudi|vendredi|semaine|mois|des que|au plus tard|fin\b))"
+        ),
         (
             r"\b(?:nous|je|on)\s+<W>{0,2}?(?:allons|vais|va|pourrons|pouvons|pourrai|peux"
             r"|comptons|prevoyons|devrions|souhaitons|nous engageons a|m'engage a)\s+"
@@ -386,7 +394,9 @@ PROMISE = any_of(
             r"|versement|cheque)"
         ),
         (
-            r"\b(?:le\s+|votre\s+|notre\s+)?(?:paiement|reglement|virement|versement)\s+<W>{0,5}?"
+            # "Le paiement de vos factures A et B, soit CHF 9'105.50 au total, sera effectué".
+            r"\b(?:le\s+|votre\s+|notre\s+)?(?:paiement|reglement|virement|versement)\s+"
+            r"(?:[^;!?\n.]|\.(?=\d)){0,120}?\b"
             r"(?:sera|va etre|est prevu|est programme|est planifie|interviendra|partira|devrait"
             r"|aura lieu|arrivera|se fera|sera effectue|sera fait|sera emis)\b"
         ),
@@ -601,7 +611,8 @@ ALREADY_PAID = any_of(
             r"\bwent out\s+<W>{0,3}?(?:by|via)\s+(?:ach|wire|bacs|check|cheque|transfer"
             r"|bank transfer|faster payments?|sepa|chaps)\b"
         ),
-        r"\bpaid in full\b|\b(?:fully|duly) paid\b",
+        # "You'll be paid in full before the quarter closes" is still to come.
+        r"(?<!\bbe )(?<!\bget )(?<!\bgets )\bpaid in full\b|\b(?:fully|duly) paid\b",
         (
             r"(?<!\bbe )(?<!\bget )(?<!\bgets )(?<!\bto )(?<!\bnot )\bpaid (?:on|yesterday|today"
             r"|last|this morning|earlier|via|by (?:wire|check|cheque|card|credit card|ach"
@@ -836,9 +847,15 @@ DISPUTE_INTRINSIC = any_of(
         r"\b(?:do not|don't|dont|cannot|can't|not) agree\b",
         r"\bnot (?:correct|right|accurate|valid|what we (?:ordered|agreed))\b",
         r"\b(?:refuse|decline|refusing|declining) to pay\b",
+        # "I am not paying 41090", "we're not paying for goods we returned"; not "... yet".
+        (
+            r"\b(?:i am|i'm|im|we are|we're) not paying (?:for |this\b|that\b|it\b|these\b"
+            r"|those\b|the |any\b|(?=\S*\d))(?![^.;!?]{0,60}?\b(?:until|till|before|yet)\b)"
+        ),
         (
             r"\b(?:will not|won't|wont|shall not|are not going to|aren't going to|not going to"
-            r"|will never) (?:be )?pay(?:ing)?\b(?![^.;!?]{0,60}?\b(?:until|till|before|prior"
+            r"|will never) (?:be )?"
+            r"pay(?:ing)?\b(?![^.;!?]{0,60}?\b(?:until|till|before|prior"
             r" to)\b)"
         ),
         r"\bnever (?:ordered|agreed to|signed|authori[sz]ed|requested)\b",
@@ -1678,6 +1695,14 @@ WRONG_CONTACT_STRONG = any_of(
 )
 WRONG_CONTACT_REDIRECT = any_of(
     (
+        # Someone else's address given, in any language: "su correo es …", "his email is …".
+        (
+            r"\b(?:his|her|their|the owner'?s|my boss'?s|su|son|leur|sein|seine|ihre?|zijn|haar"
+            r"|il suo|la sua|o seu|a sua|jego|jej)\s+(?:e-?mail|correo(?: electronico)?|courriel"
+            r"|adresse(?: e-?mail)?|mail|e-?mail-?adresse|e-?mailadres|indirizzo(?: e-?mail)?"
+            r"|endereco(?: de e-?mail)?|adres(?: e-?mail)?)\s*(?:is|es|est|ist|e|to|:)"
+            r"|\b(?:mandele|mandenle|enviele|envielo|envienle|escribale|escribanle)\b"
+        ),
         (
             r"\b(?:invoices|statements|reminders|correspondence|emails|queries|these|all invoices)"
             r"\s+should (?:be )?(?:sent|addressed|directed|emailed|forwarded|go)\s+to\b"
@@ -1749,6 +1774,8 @@ WRONG_CONTACT_REDIRECT = any_of(
 INSOLVENCY = any_of(
     (
         r"\bbankrupt\w*|\bchapter (?:7|11|13|15)\b|\binsolven\w*",
+        # India's Insolvency and Bankruptcy Code, before the NCLT.
+        r"\bnclt\b|\bcirp\b|\bibc\b|\binterim resolution professional\b|\bmoratorium\b",
         (
             r"\b(?:gone|went|entered|entering|enter|placed|going|go|put)\s+(?:into\s+)?"
             r"administration\b"

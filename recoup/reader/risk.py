@@ -64,13 +64,16 @@ _BANK_DETAILS = (
     r"|cuenta\s+bancaria|datos\s+bancarios|entidad\s+bancaria|numero\s+de\s+cuenta"
     r"|rekeningnummer|bankgegevens|bankrekening|coordinate\s+bancarie|conto\s+corrente"
     r"|dati\s+bancari|dados\s+bancarios|conta\s+bancaria|banco"
-    r"|numer\s+(?:konta|rachunku)|rachun(?:ek|ku)\s+bankow\w*|dane\s+bankowe)"
+    r"|numer\s+(?:konta|rachunku)|rachun(?:ek|ku)\s+bankow\w*|dane\s+bankowe"
+    # A card or account to send a refund to: "a esta tarjeta nueva", "our new card".
+    r"|card|tarjeta|carte(?:\s+bancaire)?|karte|cuenta|compte|konto|conto|rekening|conta)"
 )
 _CHANGED_AFTER = (
     r"(?:(?:has|have|had)\s+(?:been\s+)?(?:changed|updated|moved)|(?:is|are|was|were)\s+"
     r"(?:changed|updated|now)|ont\s+change|a\s+change|ont\s+ete\s+modifie\w*|(?:hat|haben)\s+sich"
     r"\s+geandert|geandert|ha\s+cambiado|han\s+cambiado|(?:is|zijn)\s+gewijzigd|gewijzigd"
-    r"|e\s+cambiat[oa]|sono\s+cambiat[ei]|mudou|mudaram|foi\s+alterad[oa]|zmieni\w+)"
+    r"|e\s+cambiat[oa]|sono\s+cambiat[ei]|mudou|mudaram|foi\s+alterad[oa]|zmieni\w+"
+    r"|nuev[oa]|nouvelle|nouveau|neue?|nuov[oa]|nieuwe?|nov[oa])"
 )
 _CHANGING_BEFORE = (
     r"(?:(?:moved|switched|changed|updated|changing|updating)\s+(?:(?:our|your|their|the|my)\s+)?"
@@ -85,7 +88,9 @@ _BANK_DETAILS_CHANGED = re.compile(
 # Such a change counts when the message gives the details, or says they are ours ("your
 # bank details have changed"): "we switched banks, hence the delay" asks nothing of us.
 _BANK_IDENTIFIER = re.compile(
-    r"\b[a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){2,7}\b|\b\d{2}-\d{2}-\d{2}\b|\b(?:swift|bic|aba|routing)\b"
+    r"\b[a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){2,7}\b|\b\d{2}-\d{2}-\d{2}\b"
+    r"|\b(?:swift|bic|aba|routing|clabe)\b"
+    r"|\b(?:ending|terminacion|terminada en)\s+(?:in\s+)?\d{4}\b"
     r"|\b(?:account|acct|konto|kontonummer|cuenta|compte|conto|rekening\w*|rachun\w*|conta)"
     r"\b[^\d\n]{0,20}\d[\d -]{5,}"
 )
@@ -108,6 +113,7 @@ _OUR_PEOPLE = (
     r"seu|sua|wasz(?:a|ego)?|pan(?:a|i)?)\s+"
     r"(?:cfo|ceo|coo|director|directeur|directrice|direktor(?:in)?|directora?|dyrektor"
     r"|manager(?:in)?|account\s+manager|sales\s+(?:rep|manager)|finance\s+director|boss|chef"
+    r"|owner|president|founder|vp(?:\s+of\s+\w+)?|vice\s+president|due[nñ]o|propietario|patron"
     r"|responsable|gerente|vertriebs\w*|commercial|representative|rep|controller|kierownik"
     r"|gestore|accountmanager|vendedor|area\s+manager|direttore|responsabile|commerciale"
     r"|dyrektor\s+\w+|opiekun\w*|handlowiec|comercial|vertegenwoordiger|verkoper)"
@@ -124,10 +130,19 @@ _APPROVED = (
     r"|zugesichert|assure|garanti"
     r"|asegurado|prometido|beloofd|verzekerd|garantiu|prometeu)"
 )
+_IN_PARAGRAPH = r"(?:(?!\n\s*\n)[\s\S])"
+# What one of our people is said to have given away ("on the house", "zero it out").
+_GIVEN_AWAY = (
+    r"(?:on\s+the\s+house|zero\s+it\s+out|write\s+it\s+off|wipe\s+it|no\s+charge|free\s+of"
+    r"\s+charge|waive[sd]?\b|forgive[sn]?\b|cancel(?:led)?\s+(?:it|the\s+invoice)"
+    r"|(?:la\s+)?condon\w+|regalad\w+|gratis|offert\w*|erlassen)"
+)
 _CLAIMED_APPROVAL = re.compile(
     # A dot inside a word ("dott.ssa", "p.p.") does not end the sentence.
     rf"{_OUR_PEOPLE}(?:[^.\n]|\.(?=\w)){{0,80}}?{_APPROVED}"
-    rf"|{_APPROVED}\s+(?:by|da|von|par|por|door|przez)\s+(?:[\w.]+\s+){{0,3}}?{_OUR_PEOPLE}",
+    rf"|{_APPROVED}\s+(?:by|da|von|par|por|door|przez)\s+(?:[\w.]+\s+){{0,3}}?{_OUR_PEOPLE}"
+    rf"|{_OUR_PEOPLE}{_IN_PARAGRAPH}{{0,160}}?\b(?:said|told|says|dijo|a\s+dit|sagte|zei)\b"
+    rf"{_IN_PARAGRAPH}{{0,120}}?{_GIVEN_AWAY}",
     re.VERBOSE,
 )
 _HOMOGLYPHS = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("l", "i"), ("-", ""), ("_", ""))
@@ -164,7 +179,7 @@ def assess(
     folded = fold(cut_footer(body))
     domain = _domain(sender)
     known = [d.lower().strip() for d in customer_domains if d]
-    lookalike = None if domain in known else next((d for d in known if _imitates(domain, d)), None)
+    lookalike = None if domain in known else next((d for d in known if imitates(domain, d)), None)
     if lookalike:
         evidence["lookalike_domain"] = f"{domain} imitates {lookalike}"
     for name, find in (
@@ -227,7 +242,8 @@ def _label(domain: str) -> tuple[str, str]:
     return ".".join(parts[:-1]), parts[-1]
 
 
-def _imitates(domain: str, real: str) -> bool:
+def imitates(domain: str, real: str) -> bool:
+    """Whether ``domain`` looks like ``real`` without being it (or a subdomain of it)."""
     if domain == real or domain.endswith("." + real):
         return False
     (name, tld), (real_name, real_tld) = _label(domain), _label(real)

@@ -33,10 +33,26 @@ _TRANSLATE = str.maketrans(
 )
 
 
+# Phone shorthand for the words dates and payments are read from ("next wk", "tmrw").
+_SHORTHAND = {
+    "wk": "week",
+    "wks": "weeks",
+    "nxt": "next",
+    "tmrw": "tomorrow",
+    "tmw": "tomorrow",
+    "tmrow": "tomorrow",
+    "tomoz": "tomorrow",
+    "pmt": "payment",
+    "pymt": "payment",
+    "pymnt": "payment",
+}
+_SHORT = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b", re.IGNORECASE)
+
+
 def normalise(text: str) -> str:
-    """NFC, Unix newlines, plain quotes, dashes and spaces."""
+    """NFC, Unix newlines, plain quotes, dashes and spaces, phone shorthand written out."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_TRANSLATE)
+    return _SHORT.sub(lambda m: _SHORTHAND[m.group().lower()], text.translate(_TRANSLATE))
 
 
 @lru_cache(maxsize=4096)
@@ -72,9 +88,9 @@ _SEPARATORS = re.compile(
     re.MULTILINE | re.VERBOSE,
 )
 
-# A closing line on its own: what follows is a signature, with phone numbers and addresses.
-_VALEDICTION = re.compile(
-    r"""^\s*(?:
+# A closing line on its own ("Grazie, saluti"): what follows is a signature, with phone
+# numbers and addresses.
+_CLOSING = r"""(?:
         (?:best|kind|warm|warmest|many\ thanks\ and|thanks\ and|with\ kind)?\s*regards
       | best(?:\ wishes)?
       | thanks(?:\ (?:and|&)\ regards)?(?:\ again|\ in\ advance)?
@@ -83,7 +99,7 @@ _VALEDICTION = re.compile(
       | (?:bien\ )?cordialement | bien\ a\ vous | (?:sinceres\ |meilleures\ )?salutations
       | mit\ freundlichen\ gru(?:ss|ß)en | freundliche\ gru(?:ss|ß)e
       | (?:viele|beste|liebe)\ gru(?:ss|ß)e | mfg | lg | gru(?:ss|ß)
-      | (?:un\ )?saludos?(?:\ cordiales)? | atentamente | cordialmente
+      | (?:un\ )?saludos?(?:\ cordiales)? | atentamente | atenciosamente | cordialmente
       | (?:met\ )?vriendelijke\ groet(?:en)? | (?:hartelijke\ )?groet(?:en)? | mvg
       | (?:cordiali|distinti)\ saluti | saluti | un\ saluto | grazie(?:\ mille)?
       | merci(?:\ beaucoup)? | (?:vielen\ )?dank(?:e)? | gracias | bedankt | dank\ u(?:\ wel)?
@@ -91,7 +107,9 @@ _VALEDICTION = re.compile(
       | saudacoes | att\.? | at\.te
       | z\ (?:wyrazami\ szacunku|powazaniem) | (?:serdecznie\ )?pozdrawiam(?:y)?
       | dziekuje | dziekujemy | z\ gory\ dziekuje
-    )\s*[,.!]*\s*$""",
+    )"""
+_VALEDICTION = re.compile(
+    rf"^\s*{_CLOSING}(?:\s*[,.!]?\s*{_CLOSING})*\s*[,.!]*\s*$",
     re.MULTILINE | re.VERBOSE,
 )
 
@@ -146,8 +164,8 @@ _POINTS_BELOW = re.compile(
     r"\b(?:below|underneath|fyi|forwarding|for your (?:information|info|reference)"
     r"|see (?:the )?(?:thread|e-?mail|mail|approval|note)"
     r"|ci-dessous|en dessous|voir (?:le )?(?:mail|message)|pour (?:information|info)"
-    r"|je vous transfere|unten|untenstehend|anbei|zur (?:info|information|kenntnis)|abajo"
-    r"|a continuacion|para su (?:informacion|conocimiento)|le reenvio|hieronder|onderstaand"
+    r"|je vous transfere|unten|untenstehend\w*|anbei|zur (?:info|information|kenntnis)|abajo"
+    r"|a continuacion|para su (?:informacion|conocimiento)|le reenvio|hieronder|onderstaand\w*"
     r"|ter info(?:rmatie)?|sotto|di seguito|per (?:vostra|sua) (?:informazione|conoscenza)"
     r"|abaixo|para (?:conhecimento|informacao)|segue|ponizej|do wiadomosci|przesylam)\b"
 )

@@ -201,3 +201,46 @@ def test_the_rules_read_risk_wherever_the_sender_wrote_it(text: str, flag: str) 
 )
 def test_a_bank_mentioned_in_passing_is_no_change_of_details(text: str) -> None:
     assert "bank_change" not in risk.assess(text, sender="ana@acme.example").flags
+
+
+def test_mail_from_a_look_alike_of_one_accounts_domain_is_matched_to_it_with_its_flag(
+    session: Session, clock: FixedClock, policy: Policy
+) -> None:
+    customer = factory.customer(session, email="carlos@mesaverdegrill.example")
+    customer.email_domain = "mesaverdegrill.example"
+    session.add(customer)
+    raw = raw_mail(
+        sender="Carlos <accounting@mesaverdegriil.example>",
+        to="ar@recoup.test",
+        subject="Updated remittance & billing contact",
+        body="Please send all invoices and remittances to accounting@mesaverdegriil.example.",
+        message_id="lookalike-1@mail.example",
+    )
+
+    result = ingest_message(session, raw, now=clock.now(), policy=policy)
+    session.commit()
+
+    assert result.status is IngestStatus.STORED and result.customer_id == customer.id
+    stored = session.get(Message, result.message_db_id)
+    assert stored is not None and "lookalike_domain" in (stored.risk_flags or {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ran into Rick (your owner) at the trade show. We got talking and he said since we've "
+        "been with you 10 years that CS-44988 is on the house, just zero it out.",
+    ],
+)
+def test_a_concession_said_to_come_from_one_of_our_people_is_a_claimed_approval(
+    text: str,
+) -> None:
+    assert "claimed_approval" in risk.assess(text, sender="beau@oyster.example").flags
+
+
+def test_a_refund_asked_to_a_new_card_or_account_is_a_change_of_bank_details() -> None:
+    text = (
+        "Les pagamos doble. Reembolse los $732.80 a esta tarjeta nueva, Visa terminación 4471,\n"
+        "o por transferencia a esta cuenta: BBVA CLABE 012180015512345678"
+    )
+    assert "bank_change" in risk.assess(text, sender="jesus@cocina.example").flags

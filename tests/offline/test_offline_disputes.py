@@ -200,3 +200,17 @@ async def test_abuse_beside_a_dispute_still_goes_to_a_person(
     await _tick(engine, clock)
 
     assert "hostile" in [e.category for e in _escalations(engine, customer_id)]
+
+
+async def test_an_amount_that_is_one_invoices_balance_promises_that_invoice(
+    engine: Engine, clock: FixedClock
+) -> None:
+    invoices = {"INV-5701": (20, 1_250_000), "INV-5702": (10, 180_000)}
+    customer_id = _account(engine, clock, invoices, wake=False)
+    _customer_writes(
+        engine, clock, customer_id, "Will pay the 12,500.00 next Thursday. The small one after."
+    )
+    await _tick(engine, clock)
+
+    ((promise, covered),) = _promises(engine, customer_id)
+    assert covered == ["INV-5701"] and promise.amount_cents == 1_250_000

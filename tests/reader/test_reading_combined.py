@@ -26,12 +26,7 @@ def intents(reading: Reading) -> list[Intent]:
     "text",
     [
         "Looking into it, will get back to you.",
-        pytest.param(
-            "Still sorting this out on our end, hope to have an update for you shortly.",
-            marks=pytest.mark.xfail(
-                strict=True, reason="stalls are the model's alone, and it scores this under"
-            ),
-        ),
+        "Still sorting this out on our end, hope to have an update for you shortly.",
     ],
 )
 def test_a_commitment_without_a_date_is_a_stall(text: str) -> None:

@@ -113,3 +113,64 @@ def test_an_offer_to_settle_for_less_is_read_with_its_amount_and_terms(text: str
 
     assert offer.amount_cents == 900000
     assert offer.condition is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "expected"),
+    [
+        ("pd next wk. been slammed sorry", "USD", [(None, D(2026, 7, 17))]),
+        (
+            "Le paiement de vos factures, soit CHF 9'105.50 au total, sera effectué le 30 courant.",
+            "CHF",
+            [(910550, D(2026, 7, 30))],
+        ),
+        (
+            "On vous paie dès que c'est déposé, au plus tard le 31 juillet.",
+            "CAD",
+            [(None, D(2026, 7, 31))],
+        ),
+        (
+            "You'll be paid in full before the quarter closes on 30 Sept.",
+            "AUD",
+            [(None, D(2026, 9, 30))],
+        ),
+        (
+            "Pls note we will release 2.5 lakh next Monday against inv. no. NE-71902. Balance inv. "
+            "RK-26-0733 for Rs. 1,18,420/- will be cleared by month end.",
+            "INR",
+            [(25000000, D(2026, 7, 13)), (11842000, D(2026, 7, 31))],
+        ),
+    ],
+)
+def test_promises_in_shorthand_local_forms_and_the_passive(
+    text: str, currency: str, expected: list[tuple[int | None, datetime.date]]
+) -> None:
+    assert _promises(_read(text, currency=currency)) == expected
+
+
+def test_each_part_of_a_split_keeps_the_invoice_it_names() -> None:
+    reading = _read(
+        "NE-71902 we pay this week on Friday. The remaining invoice RK-26-0733 (5 212,48 zł) "
+        "will be paid by the 20th.",
+        currency="PLN",
+    )
+
+    assert [f.invoice_numbers for f in reading.of(Intent.PROMISE)] == [
+        ["NE-71902"],
+        ["RK-26-0733"],
+    ]
+
+
+def test_a_refusal_to_pay_one_invoice_is_a_dispute_of_it() -> None:
+    reading = _read("I'll pay NE-71902 Friday. I am not paying RK-26-0733, we returned it.")
+
+    assert [f.invoice_numbers for f in reading.of(Intent.DISPUTE)] == [["RK-26-0733"]]
+
+
+def test_someone_elses_address_given_in_spanish_is_a_redirect() -> None:
+    reading = _read(
+        "yo nomas soy el cocinero, mandele al patron, su correo es hilario@losprimos.example",
+        currency="USD",
+    )
+
+    assert reading.has(Intent.WRONG_CONTACT)
